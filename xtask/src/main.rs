@@ -1,1 +1,129 @@
-fn main() {}
+//! `cargo xtask`: the workspace's tasks. Run `cargo xtask --help`.
+#![forbid(unsafe_code)]
+
+use std::path::PathBuf;
+use std::process::{Command, ExitCode};
+
+use clap::{Parser, Subcommand};
+
+/// Workspace tasks for the NXTsoft client.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Debug, Subcommand)]
+enum Task {
+    /// Regenerate the client crate from the OpenAPI spec.
+    Generate {
+        /// Do not write: exit 1 with a unified diff if the crate differs from the spec.
+        #[arg(long)]
+        check: bool,
+        /// The spec to generate from [default: openapi/nxtsoft.yaml].
+        #[arg(long, value_name = "PATH")]
+        spec: Option<PathBuf>,
+        /// The crate directory to write `src/` into [default: generated].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Print the API surface (operations, scopes, types) of the spec.
+    Surface {
+        /// The spec [default: openapi/nxtsoft.yaml].
+        #[arg(long, value_name = "PATH")]
+        spec: Option<PathBuf>,
+    },
+    /// Run the demo: the full client against the loopback stand-in (or NXTsoft when NXTSOFT_* is set).
+    Demo,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = xtask::workspace_root();
+    let default_spec = || root.join("openapi/nxtsoft.yaml");
+    match cli.task {
+        Task::Generate { check, spec, out } => {
+            let spec = spec.unwrap_or_else(default_spec);
+            let out = out.unwrap_or_else(|| root.join("generated"));
+            if check {
+                run_check(&spec, &out)
+            } else {
+                match xtask::generate(&spec, &out) {
+                    Ok(0) => {
+                        println!("{} is up to date with {}", out.display(), spec.display());
+                        ExitCode::SUCCESS
+                    }
+                    Ok(changed) => {
+                        println!(
+                            "wrote {changed} file(s) under {} from {}",
+                            out.display(),
+                            spec.display()
+                        );
+                        ExitCode::SUCCESS
+                    }
+                    Err(error) => fail(&error),
+                }
+            }
+        }
+        Task::Surface { spec } => match xtask::surface(&spec.unwrap_or_else(default_spec)) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(error) => fail(&error),
+        },
+        Task::Demo => delegate(&[
+            "run",
+            "--quiet",
+            "--package",
+            "nxtsoft-standin",
+            "--bin",
+            "demo",
+        ]),
+    }
+}
+
+fn run_check(spec: &std::path::Path, out: &std::path::Path) -> ExitCode {
+    match xtask::check(spec, out) {
+        Ok(drift) if drift.is_empty() => {
+            println!("{} is up to date with {}", out.display(), spec.display());
+            ExitCode::SUCCESS
+        }
+        Ok(drift) => {
+            for item in &drift {
+                print!("{item}");
+            }
+            eprintln!(
+                "error: {} is stale: {} file(s) differ from what {} generates. Run `cargo xtask generate` and commit the result.",
+                out.display(),
+                drift.len(),
+                spec.display()
+            );
+            ExitCode::FAILURE
+        }
+        Err(error) => fail(&error),
+    }
+}
+
+fn fail(error: &xtask::GenerateError) -> ExitCode {
+    eprintln!("error: {error}");
+    ExitCode::FAILURE
+}
+
+/// Runs `cargo <args>` in the workspace, passing through its exit status.
+fn delegate(args: &[&str]) -> ExitCode {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    match Command::new(cargo)
+        .args(args)
+        .current_dir(xtask::workspace_root())
+        .status()
+    {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(status) => ExitCode::from(u8::try_from(status.code().unwrap_or(1)).unwrap_or(1)),
+        Err(error) => {
+            eprintln!("error: cannot run cargo: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

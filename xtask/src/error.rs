@@ -1,0 +1,108 @@
+//! Every way `cargo xtask generate` can fail, each with the cause and the fix.
+
+use std::path::PathBuf;
+
+/// A failure of `cargo xtask generate`. Each message names what is wrong and how to fix it.
+#[derive(Debug, thiserror::Error)]
+pub enum GenerateError {
+    /// The spec file could not be read.
+    #[error(
+        "cannot read the spec {path}: {source}. Check the path given to --spec and its permissions."
+    )]
+    ReadSpec {
+        /// The spec path.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The spec is not syntactically valid YAML or JSON.
+    #[error(
+        "{path}:{line}:{column}: the spec is not valid {format}: {message}. Fix the syntax at line {line}, column {column}, then run `cargo xtask generate` again."
+    )]
+    Syntax {
+        /// The spec path.
+        path: PathBuf,
+        /// 1-based line of the error.
+        line: usize,
+        /// 1-based column of the error.
+        column: usize,
+        /// `YAML` or `JSON`.
+        format: &'static str,
+        /// What the parser said.
+        message: String,
+    },
+    /// The spec parses but is not an OpenAPI 3.0 document.
+    #[error(
+        "{path}: the spec is not a valid OpenAPI 3.0 document: {message}. Fix it so that an OpenAPI 3.0 validator (openapi-spec-validator, Redocly lint) accepts it."
+    )]
+    Structure {
+        /// The spec path.
+        path: PathBuf,
+        /// What is wrong, with its location where known.
+        message: String,
+    },
+    /// The spec declares an OpenAPI version progenitor cannot generate from.
+    #[error(
+        "{path}: the spec declares OpenAPI {version}, but progenitor generates only from OpenAPI 3.0.x. Convert the spec to OpenAPI 3.0.3 (a 3.1-to-3.0 converter, or by hand: `type: [x, \"null\"]` becomes `nullable: true`, `examples` becomes `example`) and set `openapi: 3.0.3`."
+    )]
+    UnsupportedVersion {
+        /// The spec path.
+        path: PathBuf,
+        /// The declared version.
+        version: String,
+    },
+    /// One operation uses a construct the generator cannot turn into a correct client.
+    #[error("operation {operation}: {problem} Fix: {fix}")]
+    Operation {
+        /// `METHOD /path (operationId)`.
+        operation: String,
+        /// What is wrong.
+        problem: String,
+        /// How to fix the spec.
+        fix: String,
+    },
+    /// The spec's OAuth2 security scheme cannot be read.
+    #[error("security schemes: {problem} Fix: {fix}")]
+    Security {
+        /// What is wrong.
+        problem: String,
+        /// How to fix the spec.
+        fix: String,
+    },
+    /// progenitor refused the spec.
+    #[error(
+        "progenitor could not generate the client: {message}. Fix that part of the spec and run `cargo xtask generate` again."
+    )]
+    Progenitor {
+        /// progenitor's message.
+        message: String,
+    },
+    /// progenitor stopped on a construct it does not support (it panicked; the panic was caught).
+    #[error(
+        "progenitor stopped on a construct it does not support: {message}. Nothing was written. Simplify that part of the spec (one JSON request media type, `$ref` response schemas, one success and one error body type per operation) and run `cargo xtask generate` again."
+    )]
+    ProgenitorPanic {
+        /// The panic message.
+        message: String,
+    },
+    /// The generated tokens were not valid Rust (a generator bug).
+    #[error(
+        "the generated code is not valid Rust ({message}); nothing was written. This is a bug in the xtask or progenitor: please report it with the spec."
+    )]
+    InvalidRust {
+        /// The parser's message.
+        message: String,
+    },
+    /// A generated file could not be written.
+    #[error(
+        "cannot write {path}: {source}. Check that the --out directory exists and is writable."
+    )]
+    Write {
+        /// The file being written.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+}
