@@ -87,15 +87,9 @@ fn parse_yaml(path: &Path, text: &str) -> Result<OpenAPI, GenerateError> {
         as_json.get("openapi"),
         as_json.get("swagger").is_some(),
     )?;
-    serde_yaml::from_str(text).map_err(|error| {
-        let location = error
-            .location()
-            .map(|l| format!(" at line {}, column {}", l.line(), l.column()))
-            .unwrap_or_default();
-        GenerateError::Structure {
-            path: path.to_path_buf(),
-            message: format!("{error}{location}"),
-        }
+    serde_yaml::from_str(text).map_err(|error| GenerateError::Structure {
+        path: path.to_path_buf(),
+        message: error.to_string(),
     })
 }
 

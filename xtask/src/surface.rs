@@ -41,15 +41,15 @@ pub fn render(spec: &OpenAPI, security: &SecurityModel) -> Result<String, Genera
                 let _ = writeln!(out, "  param {kind} {} ({required})", data.name);
             }
         }
-        if let Some(body) = &op.operation.request_body {
-            if let Ok(body) = operations::request_body(body, components) {
-                for (media, content) in &body.content {
-                    let _ = writeln!(
-                        out,
-                        "  request: {media} {}",
-                        type_name(content.schema.as_ref())
-                    );
-                }
+        if let Some(body) = &op.operation.request_body
+            && let Ok(body) = operations::request_body(body, components)
+        {
+            for (media, content) in &body.content {
+                let _ = writeln!(
+                    out,
+                    "  request: {media} {}",
+                    type_name(content.schema.as_ref())
+                );
             }
         }
         let responses = op
@@ -84,7 +84,59 @@ pub fn render(spec: &OpenAPI, security: &SecurityModel) -> Result<String, Genera
             let _ = writeln!(out, "  {label}: {body}");
         }
     }
+    render_schemas(spec, &mut out);
     Ok(out)
+}
+
+/// One line per component schema field, so a changed field shows in the snapshot.
+fn render_schemas(spec: &OpenAPI, out: &mut String) {
+    let Some(components) = &spec.components else {
+        return;
+    };
+    for (name, schema) in &components.schemas {
+        let value = serde_json::to_value(schema).unwrap_or_default();
+        let _ = writeln!(out, "\nschema {name}: {}", describe(&value));
+        let required: Vec<&str> = value
+            .get("required")
+            .and_then(|r| r.as_array())
+            .map(|r| r.iter().filter_map(|v| v.as_str()).collect())
+            .unwrap_or_default();
+        if let Some(properties) = value.get("properties").and_then(|p| p.as_object()) {
+            for (field, field_schema) in properties {
+                let presence = if required.contains(&field.as_str()) {
+                    "required"
+                } else {
+                    "optional"
+                };
+                let _ = writeln!(out, "  {field}: {} ({presence})", describe(field_schema));
+            }
+        }
+    }
+}
+
+/// `string (date)`, `array of FieldMessage`, `enum [debit, credit]`, `ref AccountRef`.
+fn describe(schema: &serde_json::Value) -> String {
+    if let Some(reference) = schema.get("$ref").and_then(|r| r.as_str()) {
+        return reference.rsplit('/').next().unwrap_or(reference).to_owned();
+    }
+    if let Some(values) = schema.get("enum").and_then(|e| e.as_array()) {
+        let values: Vec<String> = values
+            .iter()
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+            .collect();
+        return format!("enum [{}]", values.join(", "));
+    }
+    let kind = schema.get("type").and_then(|t| t.as_str()).unwrap_or("any");
+    match (kind, schema.get("format").and_then(|f| f.as_str())) {
+        ("array", _) => format!(
+            "array of {}",
+            schema
+                .get("items")
+                .map_or_else(|| "any".to_owned(), describe)
+        ),
+        (kind, Some(format)) => format!("{kind} ({format})"),
+        (kind, None) => kind.to_owned(),
+    }
 }
 
 fn type_name(schema: Option<&ReferenceOr<openapiv3::Schema>>) -> String {
