@@ -1,0 +1,352 @@
+//! The [`Authenticator`]: what the generated client's hooks call for every request.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use http::HeaderValue;
+use http::header::AUTHORIZATION;
+use reqwest::StatusCode;
+
+use crate::cache::{Cache, RefreshPolicy};
+use crate::credentials::Credentials;
+use crate::error::{AuthError, ConfigError};
+use crate::source::{ClientCredentialsSource, RetryPolicy, TokenSource, token_http_client};
+use crate::stats::{Counters, Stats};
+
+/// How many distinct recent token failures [`Authenticator::recover_error`] can give back.
+pub const RECENT_ERRORS: usize = 32;
+
+/// Lifetime assumed when the token endpoint sends no `expires_in`: one hour, the usual
+/// default of OAuth2 servers for client-credentials tokens (AWS Cognito, Okta, Entra ID).
+/// Should the real lifetime be shorter, the API's 401 makes the authenticator fetch a new
+/// token and re-send the request once.
+pub const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
+
+/// Attaches access tokens to API requests, caches them, refreshes them ahead of expiry, and
+/// retries a request once with a new token when the API answers 401.
+///
+/// Cheap to clone (all clones share one cache), `Send + Sync`. `Debug` shows the cache state
+/// and counters, never a token or a secret.
+///
+/// # Typed errors through progenitor
+/// progenitor's hooks can only fail with `Error::Custom(String)`. The authenticator keeps the
+/// last [`RECENT_ERRORS`] distinct token failures, keyed by their `Display` text, so that
+/// [`recover_error`](Self::recover_error) can turn such a string back into the typed
+/// [`AuthError`] (with its `source()` chain): match on
+/// [`TokenError`](crate::TokenError) and [`OAuthErrorCode`](crate::OAuthErrorCode), not on text.
+///
+/// # Policy
+/// See [`RefreshPolicy`] (when tokens are refreshed) and [`RetryPolicy`] (how the token
+/// endpoint is retried). A 401 evicts only the rejected token (a newer cached token is kept),
+/// fetches one new token shared with every concurrent caller, and re-sends the request once
+/// if its body could be cloned. Nothing else is ever re-sent, so a payment cannot be
+/// duplicated by this layer; a 403 is returned as it is.
+#[derive(Clone)]
+pub struct Authenticator {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    cache: Arc<Cache>,
+    counters: Arc<Counters>,
+    recent: Mutex<VecDeque<(String, Arc<AuthError>)>>,
+    description: String,
+}
+
+impl Authenticator {
+    /// An authenticator for OAuth2 client credentials, with the default policies and its own
+    /// token endpoint HTTP client (rustls, redirects not followed, 5 s connect timeout,
+    /// 10 s per attempt).
+    pub fn new(credentials: Credentials) -> Result<Self, ConfigError> {
+        Self::builder(credentials).build()
+    }
+
+    /// A builder for client credentials, to change policies or the token HTTP client.
+    pub fn builder(credentials: Credentials) -> AuthenticatorBuilder {
+        AuthenticatorBuilder {
+            source: SourceConfig::Credentials {
+                credentials: Box::new(credentials),
+                retry: RetryPolicy::default(),
+                http: None,
+                default_lifetime: DEFAULT_LIFETIME,
+            },
+            refresh: RefreshPolicy::default(),
+        }
+    }
+
+    /// An authenticator over a custom [`TokenSource`], with the default refresh policy.
+    pub fn from_source(source: impl TokenSource) -> Self {
+        Self::assemble(
+            Arc::new(source),
+            RefreshPolicy::default(),
+            Arc::new(Counters::default()),
+            "custom token source".into(),
+        )
+    }
+
+    /// A builder over a custom [`TokenSource`] (to change the refresh policy).
+    pub fn source_builder(source: impl TokenSource) -> AuthenticatorBuilder {
+        AuthenticatorBuilder {
+            source: SourceConfig::Custom(Arc::new(source)),
+            refresh: RefreshPolicy::default(),
+        }
+    }
+
+    fn assemble(
+        source: Arc<dyn TokenSource>,
+        refresh: RefreshPolicy,
+        counters: Arc<Counters>,
+        description: String,
+    ) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                cache: Arc::new(Cache::new(source, refresh, Arc::clone(&counters))),
+                counters,
+                recent: Mutex::new(VecDeque::with_capacity(RECENT_ERRORS)),
+                description,
+            }),
+        }
+    }
+
+    /// The `Authorization: Bearer …` header value of a usable token (marked sensitive),
+    /// fetching a token if none is cached.
+    pub async fn header_value(&self) -> Result<HeaderValue, AuthError> {
+        self.inner
+            .cache
+            .header()
+            .await
+            .map_err(|error| self.remember(AuthError::Token(error)))
+    }
+
+    /// Sets the `Authorization` header of `request`. Called by the generated client's `pre`
+    /// hook for every request.
+    pub async fn authorize(&self, request: &mut reqwest::Request) -> Result<(), AuthError> {
+        let header = self.header_value().await?;
+        request.headers_mut().insert(AUTHORIZATION, header);
+        Ok(())
+    }
+
+    /// Sends `request` with `client`. On a 401, evicts the token the request carried (only if
+    /// it is still the cached one), gets a new token (one fetch shared by all callers) and
+    /// re-sends the request once, if it could be cloned before sending. If no new token can
+    /// be had, or the body could not be cloned, the 401 response is returned. Every other
+    /// response, 403 included, is returned as it is. Called by the generated client's
+    /// `exec` hook.
+    pub async fn execute(
+        &self,
+        client: &reqwest::Client,
+        request: reqwest::Request,
+    ) -> reqwest::Result<reqwest::Response> {
+        let sent = request.headers().get(AUTHORIZATION).cloned();
+        let copy = if sent.is_some() {
+            request.try_clone()
+        } else {
+            None
+        };
+        let response = client.execute(request).await?;
+        if response.status() != StatusCode::UNAUTHORIZED {
+            return Ok(response);
+        }
+        let Some(sent) = sent else {
+            return Ok(response);
+        };
+        self.inner.cache.evict(&sent);
+        let Some(mut copy) = copy else {
+            tracing::debug!("401 for a request whose body cannot be cloned; not re-sent");
+            return Ok(response);
+        };
+        match self.inner.cache.header().await {
+            Ok(fresh) if fresh != sent => {
+                Counters::bump(&self.inner.counters.unauthorized_retries);
+                tracing::info!("re-sending the request once with a new token after a 401");
+                copy.headers_mut().insert(AUTHORIZATION, fresh);
+                drop(response);
+                client.execute(copy).await
+            }
+            Ok(_) => {
+                tracing::debug!("no newer token than the rejected one; returning the 401");
+                Ok(response)
+            }
+            Err(error) => {
+                tracing::warn!(error = %error, "no new token after a 401; returning the 401");
+                Ok(response)
+            }
+        }
+    }
+
+    /// The typed error behind `message`, if `message` is the `Display` text of one of the
+    /// last [`RECENT_ERRORS`] distinct token failures of this authenticator (what progenitor's
+    /// `Error::Custom` carries).
+    pub fn recover_error(&self, message: &str) -> Option<Arc<AuthError>> {
+        let recent = self
+            .inner
+            .recent
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        recent
+            .iter()
+            .rev()
+            .find(|(text, _)| text == message)
+            .map(|(_, error)| Arc::clone(error))
+    }
+
+    fn remember(&self, error: AuthError) -> AuthError {
+        let text = error.to_string();
+        let mut recent = self
+            .inner
+            .recent
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        recent.retain(|(known, _)| *known != text);
+        if recent.len() >= RECENT_ERRORS {
+            recent.pop_front();
+        }
+        recent.push_back((text, Arc::new(error.clone())));
+        error
+    }
+
+    /// A snapshot of the counters.
+    pub fn stats(&self) -> Stats {
+        self.inner.counters.snapshot()
+    }
+}
+
+impl fmt::Debug for Authenticator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Authenticator")
+            .field("source", &self.inner.description)
+            .field("cache", &*self.inner.cache)
+            .field("stats", &self.stats())
+            .finish()
+    }
+}
+
+enum SourceConfig {
+    Credentials {
+        credentials: Box<Credentials>,
+        retry: RetryPolicy,
+        http: Option<reqwest::Client>,
+        default_lifetime: Duration,
+    },
+    Custom(Arc<dyn TokenSource>),
+}
+
+/// Builder for an [`Authenticator`]; see [`Authenticator::builder`] and
+/// [`Authenticator::source_builder`].
+#[must_use]
+pub struct AuthenticatorBuilder {
+    source: SourceConfig,
+    refresh: RefreshPolicy,
+}
+
+impl AuthenticatorBuilder {
+    /// Sets the refresh policy.
+    pub fn refresh_policy(mut self, policy: RefreshPolicy) -> Self {
+        self.refresh = policy;
+        self
+    }
+
+    /// Sets the token endpoint retry policy (client credentials only).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        if let SourceConfig::Credentials { retry, .. } = &mut self.source {
+            *retry = policy;
+        }
+        self
+    }
+
+    /// Uses this HTTP client for the token endpoint (client credentials only), for example
+    /// for a proxy or a private CA. Build it with
+    /// `redirect(reqwest::redirect::Policy::none())`: a followed redirect would send the
+    /// client secret elsewhere.
+    pub fn token_http_client(mut self, client: reqwest::Client) -> Self {
+        if let SourceConfig::Credentials { http, .. } = &mut self.source {
+            *http = Some(client);
+        }
+        self
+    }
+
+    /// Lifetime assumed when the token response has no `expires_in` (client credentials only;
+    /// default [`DEFAULT_LIFETIME`]).
+    pub fn default_lifetime(mut self, lifetime: Duration) -> Self {
+        if let SourceConfig::Credentials {
+            default_lifetime, ..
+        } = &mut self.source
+        {
+            *default_lifetime = lifetime;
+        }
+        self
+    }
+
+    /// Builds the authenticator.
+    pub fn build(self) -> Result<Authenticator, ConfigError> {
+        self.refresh.validate()?;
+        let counters = Arc::new(Counters::default());
+        match self.source {
+            SourceConfig::Custom(source) => Ok(Authenticator::assemble(
+                source,
+                self.refresh,
+                counters,
+                "custom token source".into(),
+            )),
+            SourceConfig::Credentials {
+                credentials,
+                retry,
+                http,
+                default_lifetime,
+            } => {
+                let description = format!(
+                    "client credentials (client_id {:?}, token endpoint {})",
+                    credentials.client_id(),
+                    credentials.token_url().host_str().unwrap_or("")
+                );
+                let http = match http {
+                    Some(http) => http,
+                    None => token_http_client()?,
+                };
+                let source = ClientCredentialsSource::new(
+                    *credentials,
+                    http,
+                    retry,
+                    default_lifetime,
+                    Arc::clone(&counters),
+                )?;
+                Ok(Authenticator::assemble(
+                    Arc::new(source),
+                    self.refresh,
+                    counters,
+                    description,
+                ))
+            }
+        }
+    }
+}
+
+impl fmt::Debug for AuthenticatorBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let source = match &self.source {
+            SourceConfig::Credentials { credentials, .. } => format!("{credentials:?}"),
+            SourceConfig::Custom(_) => "custom token source".into(),
+        };
+        f.debug_struct("AuthenticatorBuilder")
+            .field("source", &source)
+            .field("refresh", &self.refresh)
+            .finish()
+    }
+}
+
+/// The HTTP client for API requests: rustls, redirects not followed (a banking API should not
+/// redirect, and a redirect must not carry the token elsewhere), 10 s connect timeout, 60 s
+/// request timeout, TCP keep-alive, idle connections kept 90 s.
+pub fn api_http_client() -> Result<reqwest::Client, ConfigError> {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(60))
+        .tcp_keepalive(Duration::from_secs(60))
+        .pool_idle_timeout(Duration::from_secs(90))
+        .user_agent(concat!("nxtsoft-auth/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(ConfigError::HttpClient)
+}

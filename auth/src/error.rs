@@ -1,0 +1,277 @@
+//! Error types. None of them ever prints a client secret or an access token.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+
+/// A token could not be attached to a request.
+///
+/// This is what [`Authenticator::authorize`](crate::Authenticator::authorize) returns. It is
+/// cheap to clone (the cause is shared), and its `Display` and `source()` are exactly those
+/// of the underlying [`TokenError`], so a message built from it names the real cause.
+///
+/// The generated client has to pass this error through progenitor's `Error::Custom(String)`;
+/// [`Authenticator::recover_error`](crate::Authenticator::recover_error) turns that string back
+/// into this typed value.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum AuthError {
+    /// Fetching an access token failed (this fetch, or a recent one whose failure is still
+    /// remembered to avoid hammering the token endpoint).
+    #[error(transparent)]
+    Token(Arc<TokenError>),
+}
+
+impl AuthError {
+    /// The token failure behind this error.
+    pub fn token_error(&self) -> &TokenError {
+        match self {
+            AuthError::Token(error) => error,
+        }
+    }
+
+    /// The RFC 6749 §5.2 error code, when the token endpoint sent one.
+    pub fn oauth_code(&self) -> Option<&OAuthErrorCode> {
+        self.token_error().oauth_code()
+    }
+}
+
+/// RFC 6749 §5.2 `error` codes of a token endpoint error response.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OAuthErrorCode {
+    /// `invalid_request`: the request is malformed.
+    InvalidRequest,
+    /// `invalid_client`: client authentication failed (unknown client, wrong secret, wrong method).
+    InvalidClient,
+    /// `invalid_grant`: the grant is invalid, expired or revoked.
+    InvalidGrant,
+    /// `unauthorized_client`: this client may not use the client-credentials grant.
+    UnauthorizedClient,
+    /// `unsupported_grant_type`: the server does not support the grant type.
+    UnsupportedGrantType,
+    /// `invalid_scope`: a requested scope is invalid, unknown or not allowed for this client.
+    InvalidScope,
+    /// Any other code (for example `temporarily_unavailable` or a vendor extension).
+    Other(String),
+}
+
+impl OAuthErrorCode {
+    /// Maps the wire value of `error` to a code.
+    pub fn from_wire(code: &str) -> Self {
+        match code {
+            "invalid_request" => Self::InvalidRequest,
+            "invalid_client" => Self::InvalidClient,
+            "invalid_grant" => Self::InvalidGrant,
+            "unauthorized_client" => Self::UnauthorizedClient,
+            "unsupported_grant_type" => Self::UnsupportedGrantType,
+            "invalid_scope" => Self::InvalidScope,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// The wire value of this code.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InvalidRequest => "invalid_request",
+            Self::InvalidClient => "invalid_client",
+            Self::InvalidGrant => "invalid_grant",
+            Self::UnauthorizedClient => "unauthorized_client",
+            Self::UnsupportedGrantType => "unsupported_grant_type",
+            Self::InvalidScope => "invalid_scope",
+            Self::Other(code) => code,
+        }
+    }
+
+    /// Whether retrying the same request cannot succeed. These codes are never retried,
+    /// whatever the HTTP status.
+    pub fn is_permanent(&self) -> bool {
+        !matches!(self, Self::Other(_))
+    }
+}
+
+impl fmt::Display for OAuthErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a token could not be obtained from a [`TokenSource`](crate::TokenSource).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TokenError {
+    /// The token endpoint answered with an RFC 6749 §5.2 error response.
+    #[error("token endpoint returned OAuth error `{code}` (HTTP {status}){}{}",
+        description.as_deref().map(|d| format!(": {d}")).unwrap_or_default(),
+        uri.as_deref().map(|u| format!(" (see {u})")).unwrap_or_default())]
+    OAuth {
+        /// The `error` code.
+        code: OAuthErrorCode,
+        /// The `error_description`, if any (control characters replaced).
+        description: Option<String>,
+        /// The `error_uri`, if any.
+        uri: Option<String>,
+        /// The HTTP status of the error response.
+        status: StatusCode,
+        /// The `Retry-After` delay the server asked for, if any.
+        retry_after: Option<Duration>,
+    },
+    /// The token endpoint answered with a status that is neither success nor an OAuth error
+    /// response (a 5xx, a 429, a redirect that was not followed, ...).
+    #[error("token endpoint returned unexpected HTTP status {status}{}",
+        if status.is_redirection() { " (redirects are not followed)" } else { "" })]
+    UnexpectedStatus {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The `Retry-After` delay the server asked for, if any.
+        retry_after: Option<Duration>,
+    },
+    /// The token request could not be sent or its response could not be read.
+    #[error("token request failed")]
+    Transport(#[source] reqwest::Error),
+    /// The token request timed out.
+    #[error("token request timed out")]
+    Timeout(#[source] reqwest::Error),
+    /// The token endpoint's response body is larger than the limit.
+    #[error("token endpoint response body exceeds {limit} bytes")]
+    BodyTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// The token endpoint's success response is not a usable Bearer token response.
+    #[error("invalid token response: {0}")]
+    InvalidResponse(InvalidResponse),
+    /// A custom [`TokenSource`](crate::TokenSource) failed.
+    #[error("token source failed")]
+    Source(#[source] Box<dyn std::error::Error + Send + Sync + 'static>),
+    /// The authenticator could not run the fetch (no Tokio runtime, or the fetch task panicked
+    /// or was cancelled by a runtime shutdown).
+    #[error("token fetch could not run: {0}")]
+    Internal(&'static str),
+}
+
+impl TokenError {
+    /// The RFC 6749 §5.2 error code, if this is an OAuth error response.
+    pub fn oauth_code(&self) -> Option<&OAuthErrorCode> {
+        match self {
+            TokenError::OAuth { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of the token endpoint's answer, if there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            TokenError::OAuth { status, .. } | TokenError::UnexpectedStatus { status, .. } => {
+                Some(*status)
+            }
+            _ => None,
+        }
+    }
+
+    /// The delay the token endpoint asked for with `Retry-After`, if any.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            TokenError::OAuth { retry_after, .. }
+            | TokenError::UnexpectedStatus { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    /// Whether the token endpoint request may succeed if repeated: 408, 429, 5xx, connection
+    /// failures and timeouts. Permanent OAuth error codes are never retryable.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            TokenError::OAuth { code, status, .. } => {
+                !code.is_permanent() && retryable_status(*status)
+            }
+            TokenError::UnexpectedStatus { status, .. } => retryable_status(*status),
+            TokenError::Transport(_) | TokenError::Timeout(_) => true,
+            TokenError::BodyTooLarge { .. }
+            | TokenError::InvalidResponse(_)
+            | TokenError::Source(_)
+            | TokenError::Internal(_) => false,
+        }
+    }
+}
+
+pub(crate) fn retryable_status(status: StatusCode) -> bool {
+    status == StatusCode::REQUEST_TIMEOUT
+        || status == StatusCode::TOO_MANY_REQUESTS
+        || status.is_server_error()
+}
+
+/// What is wrong with a token endpoint success response. The message never quotes the
+/// response, so it cannot leak a token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidResponse {
+    reason: &'static str,
+}
+
+impl InvalidResponse {
+    pub(crate) fn new(reason: &'static str) -> Self {
+        Self { reason }
+    }
+
+    /// A short description of the problem.
+    pub fn reason(&self) -> &'static str {
+        self.reason
+    }
+}
+
+impl fmt::Display for InvalidResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.reason)
+    }
+}
+
+/// Invalid configuration: credentials, URLs, environment variables or policy values.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A required environment variable is not set (or is empty).
+    #[error("environment variable {name} is not set")]
+    MissingVar {
+        /// The variable's name.
+        name: &'static str,
+    },
+    /// An environment variable has a value that cannot be used.
+    #[error("environment variable {name} is invalid: {reason}")]
+    InvalidVar {
+        /// The variable's name.
+        name: &'static str,
+        /// Why the value is refused (never quotes a secret).
+        reason: String,
+    },
+    /// A URL is malformed or not allowed (plain `http` to a non-loopback host, embedded
+    /// credentials, ...).
+    #[error("invalid {what}: {reason}")]
+    InvalidUrl {
+        /// Which URL ("token URL", "API base URL").
+        what: &'static str,
+        /// Why it is refused.
+        reason: String,
+    },
+    /// The client id is empty.
+    #[error("client id is empty")]
+    EmptyClientId,
+    /// The client secret is empty.
+    #[error("client secret is empty")]
+    EmptyClientSecret,
+    /// A scope is not a valid RFC 6749 §3.3 scope token.
+    #[error(
+        "invalid scope {scope:?}: scopes are non-empty printable ASCII without spaces, quotes or backslashes"
+    )]
+    InvalidScope {
+        /// The refused scope.
+        scope: String,
+    },
+    /// A policy value is out of range.
+    #[error("invalid policy: {0}")]
+    InvalidPolicy(&'static str),
+    /// The HTTP client could not be built.
+    #[error("could not build the HTTP client")]
+    HttpClient(#[source] reqwest::Error),
+}
