@@ -7,6 +7,7 @@
 
 pub mod codegen;
 pub mod error;
+pub mod large_spec;
 pub mod operations;
 pub mod output;
 pub mod preflight;

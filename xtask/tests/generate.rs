@@ -359,3 +359,13 @@ fn a_changed_spec_regenerates_into_a_crate_that_compiles() {
         String::from_utf8_lossy(&build.stderr)
     );
 }
+
+#[test]
+fn the_large_benchmark_spec_generates() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("large.yaml");
+    std::fs::write(&spec, xtask::large_spec::large_spec(300)).unwrap();
+    let files = xtask::render(&spec).unwrap();
+    let client = &files[Path::new("src/client.rs")];
+    assert_eq!(client.matches("pub fn op_").count(), 300);
+}

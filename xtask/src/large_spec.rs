@@ -1,0 +1,57 @@
+//! A large synthetic spec for the codegen benchmark: `operations` operations over a handful
+//! of schemas each, all shaped like the real spec (OAuth2 client credentials, `$ref` bodies,
+//! one error schema).
+
+use std::fmt::Write as _;
+
+/// YAML text of a valid OpenAPI 3.0.3 spec with `operations` operations.
+pub fn large_spec(operations: usize) -> String {
+    let mut out = String::from(
+        "openapi: 3.0.3\ninfo:\n  title: Large synthetic spec\n  version: '1'\n\
+         security:\n  - oauth: []\npaths:\n",
+    );
+    for i in 0..operations {
+        let group = i / 4;
+        let (method, suffix) = match i % 4 {
+            0 => ("post", String::new()),
+            1 => ("get", "/{item_id}".to_owned()),
+            2 => ("put", "/{item_id}".to_owned()),
+            _ => ("delete", "/{item_id}".to_owned()),
+        };
+        if i % 4 < 2 {
+            let _ = writeln!(out, "  /group{group}/items{suffix}:");
+        }
+        let _ = writeln!(out, "    {method}:");
+        let _ = writeln!(out, "      operationId: op_{i}_{method}_group{group}");
+        let _ = writeln!(out, "      summary: Operation {i}.");
+        let _ = writeln!(out, "      security:\n        - oauth: [scope/{group}]");
+        if !suffix.is_empty() {
+            out.push_str(
+                "      parameters:\n        - name: item_id\n          in: path\n          required: true\n          schema:\n            type: string\n",
+            );
+        }
+        if method == "post" || method == "put" {
+            let _ = writeln!(
+                out,
+                "      requestBody:\n        required: true\n        content:\n          application/json:\n            schema:\n              $ref: '#/components/schemas/Item{group}'"
+            );
+        }
+        let _ = writeln!(
+            out,
+            "      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/Item{group}'\n        '4XX':\n          description: error\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/Problem'"
+        );
+    }
+    let groups = operations.div_ceil(4);
+    out.push_str("components:\n  securitySchemes:\n    oauth:\n      type: oauth2\n      flows:\n        clientCredentials:\n          tokenUrl: https://auth.example.test/oauth2/token\n          scopes:\n");
+    for group in 0..groups {
+        let _ = writeln!(out, "            scope/{group}: Scope {group}.");
+    }
+    out.push_str("  schemas:\n    Problem:\n      type: object\n      required: [error]\n      properties:\n        error: {type: string}\n        message: {type: string}\n");
+    for group in 0..groups {
+        let _ = writeln!(
+            out,
+            "    Item{group}:\n      type: object\n      required: [id, amount]\n      properties:\n        id: {{type: string, maxLength: 64}}\n        amount: {{type: string, pattern: '^[0-9]+(\\.[0-9]{{1,2}})?$'}}\n        kind: {{type: string, enum: [a{group}, b{group}, c{group}]}}\n        when: {{type: string, format: date-time}}\n        tags:\n          type: array\n          items: {{type: string}}"
+        );
+    }
+    out
+}
