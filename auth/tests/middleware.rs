@@ -342,11 +342,11 @@ async fn recover_error_keeps_the_source_chain_and_is_bounded() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let address = listener.local_addr().unwrap();
     drop(listener);
-    let credentials =
+    let refused =
         nxtsoft_auth::Credentials::builder(format!("http://{address}/token"), CLIENT_ID, SECRET)
             .build()
             .unwrap();
-    let authenticator = Authenticator::builder(credentials)
+    let authenticator = Authenticator::builder(refused)
         .retry_policy(nxtsoft_auth::RetryPolicy::default().max_attempts(1))
         .build()
         .unwrap();
