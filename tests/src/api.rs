@@ -293,17 +293,17 @@ fn post(
     client_id: String,
     today: NaiveDate,
 ) -> Answer {
-    if let Some(&index) = inner.by_reference.get(&message.client_reference_id) {
-        if let Some(first) = inner.transactions.get(index) {
-            let body = post_result(first);
-            inner.stats.idempotent_replays += 1;
-            let mut answer = ctx.ok(body);
-            answer.push_header(
-                header::HeaderName::from_static("idempotent-replayed"),
-                "true",
-            );
-            return answer;
-        }
+    if let Some(&index) = inner.by_reference.get(&message.client_reference_id)
+        && let Some(first) = inner.transactions.get(index)
+    {
+        let body = post_result(first);
+        inner.stats.idempotent_replays += 1;
+        let mut answer = ctx.ok(body);
+        answer.push_header(
+            header::HeaderName::from_static("idempotent-replayed"),
+            "true",
+        );
+        return answer;
     }
     let findings = check(&message, today);
     let errors = findings.iter().filter(|f| f.severity == "error").count();
@@ -394,17 +394,17 @@ fn check(m: &Message, today: NaiveDate) -> Vec<Finding> {
             "the amount is not a decimal number",
         )),
     }
-    if let Some(currency) = &m.currency {
-        if !CURRENCIES.contains(&currency.as_str()) {
-            out.push(Finding::error(
-                "currency",
-                "unsupported_currency",
-                format!(
-                    "the currency `{currency}` is not supported; use {}",
-                    CURRENCIES.join(", ")
-                ),
-            ));
-        }
+    if let Some(currency) = &m.currency
+        && !CURRENCIES.contains(&currency.as_str())
+    {
+        out.push(Finding::error(
+            "currency",
+            "unsupported_currency",
+            format!(
+                "the currency `{currency}` is not supported; use {}",
+                CURRENCIES.join(", ")
+            ),
+        ));
     }
     match TRANSACTION_CODES
         .iter()
@@ -416,17 +416,17 @@ fn check(m: &Message, today: NaiveDate) -> Vec<Finding> {
             format!("the transaction code `{}` is not known", m.transaction_code),
         )),
         Some(code) => {
-            if let Some(required) = code.direction {
-                if required != m.direction {
-                    out.push(Finding::error(
-                        "direction",
-                        "direction_mismatch",
-                        format!(
-                            "transaction code `{}` ({}) must be a {required}",
-                            code.code, code.description
-                        ),
-                    ));
-                }
+            if let Some(required) = code.direction
+                && required != m.direction
+            {
+                out.push(Finding::error(
+                    "direction",
+                    "direction_mismatch",
+                    format!(
+                        "transaction code `{}` ({}) must be a {required}",
+                        code.code, code.description
+                    ),
+                ));
             }
         }
     }

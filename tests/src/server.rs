@@ -190,7 +190,7 @@ async fn handle(
                     )
                 })
                 .collect(),
-            body: body.as_ref().map(Clone::clone).unwrap_or_default(),
+            body: body.clone().unwrap_or_default(),
         });
         match endpoint {
             Endpoint::Token => inner.token_faults.pop_front(),

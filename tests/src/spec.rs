@@ -360,19 +360,19 @@ impl Spec {
         if value.is_null() && obj.get("nullable").and_then(Value::as_bool) == Some(true) {
             return;
         }
-        if let Some(ty) = obj.get("type").and_then(Value::as_str) {
-            if !type_matches(ty, value) {
-                let msg = format!("must be {} {ty}, not {}", article(ty), kind_of(value));
-                out.push(violation(path, "type", &msg));
-                return;
-            }
+        if let Some(ty) = obj.get("type").and_then(Value::as_str)
+            && !type_matches(ty, value)
+        {
+            let msg = format!("must be {} {ty}, not {}", article(ty), kind_of(value));
+            out.push(violation(path, "type", &msg));
+            return;
         }
-        if let Some(allowed) = obj.get("enum").and_then(Value::as_array) {
-            if !allowed.contains(value) {
-                let list: Vec<String> = allowed.iter().map(Value::to_string).collect();
-                let msg = format!("must be one of {}, not {value}", list.join(", "));
-                out.push(violation(path, "enum", &msg));
-            }
+        if let Some(allowed) = obj.get("enum").and_then(Value::as_array)
+            && !allowed.contains(value)
+        {
+            let list: Vec<String> = allowed.iter().map(Value::to_string).collect();
+            let msg = format!("must be one of {}, not {value}", list.join(", "));
+            out.push(violation(path, "enum", &msg));
         }
         for (key, code) in [
             ("allOf", "all_of"),
@@ -410,17 +410,17 @@ impl Spec {
             Value::Number(n) => check_number(obj, n, path, out),
             Value::Array(items) => {
                 let len = items.len();
-                if let Some(min) = obj.get("minItems").and_then(Value::as_u64) {
-                    if (len as u64) < min {
-                        let msg = format!("must have at least {min} items, has {len}");
-                        out.push(violation(path, "min_items", &msg));
-                    }
+                if let Some(min) = obj.get("minItems").and_then(Value::as_u64)
+                    && (len as u64) < min
+                {
+                    let msg = format!("must have at least {min} items, has {len}");
+                    out.push(violation(path, "min_items", &msg));
                 }
-                if let Some(max) = obj.get("maxItems").and_then(Value::as_u64) {
-                    if (len as u64) > max {
-                        let msg = format!("must have at most {max} items, has {len}");
-                        out.push(violation(path, "max_items", &msg));
-                    }
+                if let Some(max) = obj.get("maxItems").and_then(Value::as_u64)
+                    && (len as u64) > max
+                {
+                    let msg = format!("must have at most {max} items, has {len}");
+                    out.push(violation(path, "max_items", &msg));
                 }
                 if let Some(item_schema) = obj.get("items") {
                     for (i, item) in items.iter().enumerate() {
@@ -473,17 +473,17 @@ impl Spec {
     ) {
         // JSON Schema counts characters (code points), not bytes.
         let len = s.chars().count() as u64;
-        if let Some(min) = obj.get("minLength").and_then(Value::as_u64) {
-            if len < min {
-                let msg = format!("must be at least {min} characters long, is {len}");
-                out.push(violation(path, "min_length", &msg));
-            }
+        if let Some(min) = obj.get("minLength").and_then(Value::as_u64)
+            && len < min
+        {
+            let msg = format!("must be at least {min} characters long, is {len}");
+            out.push(violation(path, "min_length", &msg));
         }
-        if let Some(max) = obj.get("maxLength").and_then(Value::as_u64) {
-            if len > max {
-                let msg = format!("must be at most {max} characters long, is {len}");
-                out.push(violation(path, "max_length", &msg));
-            }
+        if let Some(max) = obj.get("maxLength").and_then(Value::as_u64)
+            && len > max
+        {
+            let msg = format!("must be at most {max} characters long, is {len}");
+            out.push(violation(path, "max_length", &msg));
         }
         if let Some(pattern) = obj.get("pattern").and_then(Value::as_str) {
             // Every pattern was compiled when the description was loaded.
@@ -519,23 +519,23 @@ fn check_number(
     out: &mut Vec<Violation>,
 ) {
     let Some(x) = n.as_f64() else { return };
-    if let Some(min) = obj.get("minimum").and_then(Value::as_f64) {
-        if x < min {
-            out.push(violation(
-                path,
-                "minimum",
-                &format!("must be at least {min}"),
-            ));
-        }
+    if let Some(min) = obj.get("minimum").and_then(Value::as_f64)
+        && x < min
+    {
+        out.push(violation(
+            path,
+            "minimum",
+            &format!("must be at least {min}"),
+        ));
     }
-    if let Some(max) = obj.get("maximum").and_then(Value::as_f64) {
-        if x > max {
-            out.push(violation(
-                path,
-                "maximum",
-                &format!("must be at most {max}"),
-            ));
-        }
+    if let Some(max) = obj.get("maximum").and_then(Value::as_f64)
+        && x > max
+    {
+        out.push(violation(
+            path,
+            "maximum",
+            &format!("must be at most {max}"),
+        ));
     }
 }
 
@@ -855,25 +855,17 @@ fn check_schema(
                     check_schema(doc, sub, &format!("{loc}/{i}"), patterns)?;
                 }
             }
-            "required" | "enum" => {
-                if !value.is_array() {
-                    return Err(malformed(&loc, "must be a list"));
-                }
+            "required" | "enum" if !value.is_array() => {
+                return Err(malformed(&loc, "must be a list"));
             }
-            "minLength" | "maxLength" | "minItems" | "maxItems" => {
-                if !value.is_u64() {
-                    return Err(malformed(&loc, "must be a non-negative integer"));
-                }
+            "minLength" | "maxLength" | "minItems" | "maxItems" if !value.is_u64() => {
+                return Err(malformed(&loc, "must be a non-negative integer"));
             }
-            "minimum" | "maximum" => {
-                if !value.is_number() {
-                    return Err(malformed(&loc, "must be a number"));
-                }
+            "minimum" | "maximum" if !value.is_number() => {
+                return Err(malformed(&loc, "must be a number"));
             }
-            "nullable" => {
-                if !value.is_boolean() {
-                    return Err(malformed(&loc, "must be a boolean"));
-                }
+            "nullable" if !value.is_boolean() => {
+                return Err(malformed(&loc, "must be a boolean"));
             }
             _ => {}
         }

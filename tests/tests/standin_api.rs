@@ -24,11 +24,13 @@ fn without(mut message: Value, field: &str) -> Value {
     message
 }
 
-fn finding_codes(answer: &Answer, key: &str) -> Vec<(String, String, String)> {
+fn finding_codes(answer: &Answer, key: &str) -> Vec<Finding> {
     codes(&answer.json[key])
 }
 
-fn triple(field: &str, code: &str, severity: &str) -> (String, String, String) {
+type Finding = (String, String, String);
+
+fn triple(field: &str, code: &str, severity: &str) -> Finding {
     (field.to_owned(), code.to_owned(), severity.to_owned())
 }
 
@@ -133,7 +135,7 @@ async fn a_valid_message_validates_without_findings() {
 async fn validation_reports_business_problems_field_by_field() {
     let standin = standin().await;
     let token = token(&standin).await;
-    let cases: Vec<(Value, Vec<(String, String, String)>)> = vec![
+    let cases: Vec<(Value, Vec<Finding>)> = vec![
         (
             with(
                 message("a"),
