@@ -87,7 +87,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use fault::{Fault, FaultBody};
-pub use oauth::TOKEN_PATH;
+pub use oauth::{MAX_TOKEN_LIFETIME, TOKEN_PATH};
 pub use server::MAX_REQUEST_BODY;
 pub use state::{
     Endpoint, IssuedToken, PostedTransaction, RecordedRequest, RegisteredClient, Stats,
@@ -148,8 +148,8 @@ impl StandInBuilder {
         self
     }
 
-    /// The lifetime of the tokens issued (default [`DEFAULT_TOKEN_LIFETIME`]); whole seconds are
-    /// reported in `expires_in`.
+    /// The lifetime of the tokens issued (default [`DEFAULT_TOKEN_LIFETIME`], at most
+    /// [`MAX_TOKEN_LIFETIME`]); whole seconds are reported in `expires_in`.
     pub fn token_lifetime(mut self, lifetime: Duration) -> StandInBuilder {
         self.token_lifetime = lifetime;
         self

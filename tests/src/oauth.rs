@@ -13,6 +13,9 @@ use crate::state::{Inner, Shared, TokenRecord};
 /// The path of the token endpoint.
 pub const TOKEN_PATH: &str = "/oauth2/token";
 
+/// The longest lifetime a token is issued with, whatever is configured (ten years).
+pub const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(10 * 365 * 24 * 3600);
+
 /// An RFC 6749 §5.2 refusal.
 struct OAuthError {
     status: StatusCode,
@@ -191,7 +194,7 @@ fn issue(
         return Err(refuse("invalid_scope", "this client is allowed no scope"));
     }
 
-    let lifetime = inner.token_lifetime;
+    let lifetime = inner.token_lifetime.min(MAX_TOKEN_LIFETIME);
     let (token, jti) = mint(&inner.issuer, client.id(), &scopes, lifetime);
     let seq = inner.stats.tokens_issued + 1;
     inner.tokens.insert(
