@@ -212,7 +212,12 @@ async fn a_401_for_an_old_token_keeps_the_newer_one() {
     respond(&server, "t1", 401).await;
     respond(&server, "t2", 200).await;
     let source = tokens(&["t1", "t2", "t3"]);
-    let client = Client::new(&server, Authenticator::from_source(source.clone()));
+    // No eviction rate limit: only the token comparison protects t2 here.
+    let authenticator = Authenticator::source_builder(source.clone())
+        .refresh_policy(RefreshPolicy::default().min_reject_interval(Duration::ZERO))
+        .build()
+        .unwrap();
+    let client = Client::new(&server, authenticator);
     let info = OperationInfo { operation_id: "op" };
 
     // Two requests authorized with t1; the first 401 replaces t1 with t2.
