@@ -27,7 +27,7 @@ use http::HeaderValue;
 use tokio::time::Instant;
 use tracing::Instrument as _;
 
-use crate::error::{ConfigError, TokenError};
+use crate::error::{Chain, ConfigError, TokenError};
 use crate::source::{FetchedToken, TokenSource};
 use crate::stats::Counters;
 use crate::token::AccessToken;
@@ -361,7 +361,7 @@ impl Cache {
                     .backoff_after(consecutive)
                     .max(error.retry_after().unwrap_or_default());
                 tracing::warn!(
-                    error = %error,
+                    error = %Chain(&**error),
                     consecutive,
                     kept_old_token = kept_old,
                     next_attempt_in_ms = backoff.as_millis() as u64,

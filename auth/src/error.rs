@@ -275,3 +275,18 @@ pub enum ConfigError {
     #[error("could not build the HTTP client")]
     HttpClient(#[source] reqwest::Error),
 }
+
+/// Displays an error with its `source()` chain (`outer: inner: innermost`), for log events.
+pub(crate) struct Chain<'a>(pub(crate) &'a (dyn std::error::Error + 'static));
+
+impl fmt::Display for Chain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut source = self.0.source();
+        while let Some(cause) = source {
+            write!(f, ": {cause}")?;
+            source = cause.source();
+        }
+        Ok(())
+    }
+}

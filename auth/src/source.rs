@@ -15,7 +15,7 @@ use tracing::Instrument as _;
 use url::form_urlencoded;
 
 use crate::credentials::{ClientAuth, Credentials};
-use crate::error::{ConfigError, TokenError};
+use crate::error::{Chain, ConfigError, TokenError};
 use crate::response::{MAX_LIFETIME, parse_error, parse_success};
 use crate::stats::Counters;
 use crate::token::AccessToken;
@@ -275,11 +275,11 @@ impl ClientCredentialsSource {
             };
             let status = error.status().map(|s| s.as_u16());
             if !error.is_retryable() {
-                tracing::warn!(attempt, status, error = %error, "token request failed; not retryable");
+                tracing::warn!(attempt, status, error = %Chain(&error), "token request failed; not retryable");
                 return Err(error);
             }
             if attempt >= self.retry.max_attempts {
-                tracing::warn!(attempt, status, error = %error, "token request failed; attempts exhausted");
+                tracing::warn!(attempt, status, error = %Chain(&error), "token request failed; attempts exhausted");
                 return Err(error);
             }
             let delay = match error.retry_after() {
@@ -296,10 +296,10 @@ impl ClientCredentialsSource {
                 None => self.retry.jittered_backoff(attempt),
             };
             if Instant::now() + delay >= deadline {
-                tracing::warn!(attempt, status, error = %error, "token request failed; deadline reached");
+                tracing::warn!(attempt, status, error = %Chain(&error), "token request failed; deadline reached");
                 return Err(error);
             }
-            tracing::debug!(attempt, status, error = %error, delay_ms = delay.as_millis() as u64,
+            tracing::debug!(attempt, status, error = %Chain(&error), delay_ms = delay.as_millis() as u64,
                 "token request failed; retrying");
             tokio::time::sleep(delay).await;
             attempt += 1;
