@@ -389,3 +389,8 @@ impl Drop for StandIn {
         let _ = self.shutdown.send(true);
     }
 }
+
+/// The README's code examples, compiled and run as doctests so they cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeExamples;
