@@ -9,19 +9,44 @@ use reqwest::StatusCode;
 /// A token could not be attached to a request.
 ///
 /// This is what [`Authenticator::authorize`](crate::Authenticator::authorize) returns. It is
-/// cheap to clone (the cause is shared), and its `Display` and `source()` are exactly those
-/// of the underlying [`TokenError`], so a message built from it names the real cause.
+/// cheap to clone (the cause is shared). Its `Display` is a complete, one-paragraph message:
+/// what failed, the underlying cause (the innermost transport error included, because
+/// progenitor only keeps this text), and what to check; its `source()` is the
+/// [`TokenError`].
 ///
 /// The generated client has to pass this error through progenitor's `Error::Custom(String)`;
 /// [`Authenticator::recover_error`](crate::Authenticator::recover_error) turns that string back
 /// into this typed value.
-#[derive(Debug, Clone, thiserror::Error)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum AuthError {
     /// Fetching an access token failed (this fetch, or a recent one whose failure is still
     /// remembered to avoid hammering the token endpoint).
-    #[error(transparent)]
     Token(Arc<TokenError>),
+}
+
+impl fmt::Display for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let error = self.token_error();
+        write!(f, "no access token: {error}")?;
+        if matches!(
+            error,
+            TokenError::Transport(_) | TokenError::Timeout(_) | TokenError::Source(_)
+        ) {
+            let mut cause = std::error::Error::source(error);
+            while let Some(inner) = cause {
+                write!(f, ": {inner}")?;
+                cause = inner.source();
+            }
+        }
+        write!(f, ". {}", error.hint())
+    }
+}
+
+impl std::error::Error for AuthError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(self.token_error())
+    }
 }
 
 impl AuthError {
@@ -177,6 +202,51 @@ impl TokenError {
             TokenError::OAuth { retry_after, .. }
             | TokenError::UnexpectedStatus { retry_after, .. } => *retry_after,
             _ => None,
+        }
+    }
+
+    /// What to check or do about this failure, as one sentence.
+    pub fn hint(&self) -> &'static str {
+        match self {
+            TokenError::OAuth { code, .. } => match code {
+                OAuthErrorCode::InvalidClient => {
+                    "Check the client id and secret, and the client authentication method (client_secret_post or client_secret_basic)"
+                }
+                OAuthErrorCode::InvalidScope => {
+                    "Request only scopes this client is allowed to use, or none to get all of them"
+                }
+                OAuthErrorCode::UnauthorizedClient => {
+                    "This client is not allowed the client-credentials grant: ask the provider to enable it"
+                }
+                OAuthErrorCode::InvalidGrant
+                | OAuthErrorCode::UnsupportedGrantType
+                | OAuthErrorCode::InvalidRequest => {
+                    "Check that the token URL is the provider's OAuth2 client-credentials token endpoint"
+                }
+                OAuthErrorCode::Other(_) => {
+                    "The token endpoint refused the request; retrying later may help"
+                }
+            },
+            TokenError::UnexpectedStatus { status, .. } if status.is_redirection() => {
+                "The token URL redirects: configure the final URL"
+            }
+            TokenError::UnexpectedStatus { status, .. } if retryable_status(*status) => {
+                "The token endpoint is unavailable after retries; calls will try again after a backoff"
+            }
+            TokenError::UnexpectedStatus { .. } => {
+                "Check that the token URL is the provider's OAuth2 token endpoint"
+            }
+            TokenError::Transport(_) => {
+                "Check that the token URL is right and reachable from this host"
+            }
+            TokenError::Timeout(_) => {
+                "The token endpoint did not answer in time; calls will try again after a backoff"
+            }
+            TokenError::BodyTooLarge { .. } | TokenError::InvalidResponse(_) => {
+                "The token URL does not answer like an OAuth2 token endpoint: check it"
+            }
+            TokenError::Source(_) => "The custom token source failed",
+            TokenError::Internal(_) => "Make sure the client is used inside a Tokio runtime",
         }
     }
 
