@@ -90,34 +90,61 @@ pub(crate) fn parse_error(
             Value::Object(object) => Some(object),
             _ => None,
         });
+    match object {
+        Some(object) if !status.is_redirection() && !status.is_success() => {
+            oauth_error(status, &object, retry_after, secret)
+        }
+        _ => None,
+    }
+    .unwrap_or(TokenError::UnexpectedStatus {
+        status,
+        retry_after,
+    })
+}
+
+/// The RFC 6749 §5.2 error in a success (2xx) answer that carries no `access_token` but an
+/// `error` code, as some servers send: reported as that OAuth error (with the 2xx status), so
+/// the caller sees the real cause (say `invalid_client`) rather than "access_token is missing".
+/// `None` when the body is anything else.
+pub(crate) fn oauth_error_in_success(
+    status: StatusCode,
+    body: &[u8],
+    secret: &str,
+) -> Option<TokenError> {
+    let Ok(Value::Object(object)) = serde_json::from_slice::<Value>(body) else {
+        return None;
+    };
+    if !status.is_success() || object.contains_key("access_token") {
+        return None;
+    }
+    oauth_error(status, &object, None, secret)
+}
+
+fn oauth_error(
+    status: StatusCode,
+    object: &Map<String, Value>,
+    retry_after: Option<Duration>,
+    secret: &str,
+) -> Option<TokenError> {
     let code = object
-        .as_ref()
-        .and_then(|o| o.get("error"))
+        .get("error")
         .and_then(Value::as_str)
         .map(str::trim)
-        .filter(|c| !c.is_empty());
-    match (code, &object) {
-        (Some(code), Some(object)) if !status.is_redirection() && !status.is_success() => {
-            let text = |key: &str| {
-                object
-                    .get(key)
-                    .and_then(Value::as_str)
-                    .map(|s| clean(s, secret))
-                    .filter(|s| !s.is_empty())
-            };
-            TokenError::OAuth {
-                code: OAuthErrorCode::from_wire(&clean(code, secret)),
-                description: text("error_description"),
-                uri: text("error_uri"),
-                status,
-                retry_after,
-            }
-        }
-        _ => TokenError::UnexpectedStatus {
-            status,
-            retry_after,
-        },
-    }
+        .filter(|c| !c.is_empty())?;
+    let text = |key: &str| {
+        object
+            .get(key)
+            .and_then(Value::as_str)
+            .map(|s| clean(s, secret))
+            .filter(|s| !s.is_empty())
+    };
+    Some(TokenError::OAuth {
+        code: OAuthErrorCode::from_wire(&clean(code, secret)),
+        description: text("error_description"),
+        uri: text("error_uri"),
+        status,
+        retry_after,
+    })
 }
 
 /// Server text goes into error messages and logs: cap its length, replace control characters
@@ -249,5 +276,181 @@ mod tests {
         );
         assert!(matches!(error, TokenError::UnexpectedStatus { .. }));
         assert!(!error.is_retryable());
+    }
+
+    #[test]
+    fn oauth_error_in_a_200_is_typed_and_not_retried() {
+        let body = br#"{"error":"invalid_client","error_description":"bad secret s3cr3t"}"#;
+        let error = oauth_error_in_success(StatusCode::OK, body, "s3cr3t").unwrap();
+        assert_eq!(error.oauth_code(), Some(&OAuthErrorCode::InvalidClient));
+        assert_eq!(error.status(), Some(StatusCode::OK));
+        assert!(!error.is_retryable());
+        assert!(!error.to_string().contains("s3cr3t"), "{error}");
+        let error = oauth_error_in_success(
+            StatusCode::OK,
+            br#"{"error":"temporarily_unavailable"}"#,
+            "x",
+        )
+        .unwrap();
+        assert!(!error.is_retryable(), "a 200 is not a retryable status");
+        for body in [
+            &br#"{"access_token":"t","error":"invalid_client"}"#[..],
+            br#"{"error":""}"#,
+            br#"{"error":7}"#,
+            br#"["error"]"#,
+            b"<html>",
+        ] {
+            assert!(oauth_error_in_success(StatusCode::OK, body, "x").is_none());
+        }
+        assert!(oauth_error_in_success(StatusCode::FOUND, br#"{"error":"x"}"#, "x").is_none());
+    }
+}
+
+/// Hostile input: whatever a token endpoint sends, parsing ends in a value or a typed error,
+/// never a panic, and never an error message that quotes the token.
+#[cfg(test)]
+mod proptests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            Just(Value::from(-0.0)),
+            ".{0,24}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(3, 32, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                prop::collection::btree_map(".{0,12}", inner, 0..6)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// Values in the fields the parser reads, each of any JSON shape.
+    fn field() -> impl Strategy<Value = Option<Value>> {
+        prop_oneof![
+            Just(None),
+            json_value().prop_map(Some),
+            "[ -~]{0,40}".prop_map(|s| Some(Value::String(s))),
+            prop_oneof![
+                Just("bearer"),
+                Just("Bearer "),
+                Just("-0"),
+                Just("-0.0"),
+                Just("1e400"),
+                Just("NaN"),
+                Just("inf"),
+                Just("3600"),
+            ]
+            .prop_map(|s| Some(Value::from(s))),
+        ]
+    }
+
+    fn token_response() -> impl Strategy<Value = (Map<String, Value>, Option<String>)> {
+        (
+            prop::option::of("[!-~]{12,64}"),
+            field(),
+            field(),
+            field(),
+            field(),
+        )
+            .prop_map(|(token, token_type, expires_in, error, extra)| {
+                let mut object = Map::new();
+                if let Some(token) = &token {
+                    object.insert("access_token".into(), Value::from(token.as_str()));
+                }
+                for (key, value) in [
+                    ("token_type", token_type),
+                    ("expires_in", expires_in),
+                    ("error", error),
+                    ("scope", extra),
+                ] {
+                    if let Some(value) = value {
+                        object.insert(key.into(), value);
+                    }
+                }
+                (object, token)
+            })
+    }
+
+    fn status() -> impl Strategy<Value = StatusCode> {
+        (100u16..=999).prop_map(|code| StatusCode::from_u16(code).unwrap_or(StatusCode::OK))
+    }
+
+    fn check_success(body: &[u8]) -> Result<TokenResponse, TokenError> {
+        let result = parse_success(body);
+        match &result {
+            Ok(parsed) => {
+                assert!(!parsed.token.expose_secret().is_empty());
+                assert!(parsed.expires_in.is_none_or(|d| d <= MAX_LIFETIME));
+            }
+            Err(error) => assert!(
+                matches!(error, TokenError::InvalidResponse(_)),
+                "untyped: {error:?}"
+            ),
+        }
+        result
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn arbitrary_bytes_never_panic(body in prop::collection::vec(any::<u8>(), 0..256), status in status()) {
+            let _ = check_success(&body);
+            let error = parse_error(status, Some(&body), None, "s3cr3t");
+            let typed = matches!(error, TokenError::OAuth { .. } | TokenError::UnexpectedStatus { .. });
+            prop_assert!(typed, "{:?}", error);
+            if let Some(error) = oauth_error_in_success(status, &body, "s3cr3t") {
+                let typed = matches!(error, TokenError::OAuth { .. });
+                prop_assert!(typed, "{:?}", error);
+            }
+        }
+
+        #[test]
+        fn arbitrary_json_never_panics(value in json_value(), status in status()) {
+            let body = serde_json::to_vec(&value).unwrap();
+            let _ = check_success(&body);
+            let _ = parse_error(status, Some(&body), None, "s3cr3t");
+            let _ = oauth_error_in_success(status, &body, "s3cr3t");
+        }
+
+        #[test]
+        fn token_shaped_responses_parse_or_fail_typed_without_quoting_the_token(
+            (object, token) in token_response(),
+            status in status(),
+        ) {
+            let body = serde_json::to_vec(&Value::Object(object.clone())).unwrap();
+            match check_success(&body) {
+                Ok(parsed) => {
+                    prop_assert_eq!(Some(parsed.token.expose_secret()), token.as_deref());
+                    let debug = format!("{:?}", parsed.token);
+                    prop_assert!(!debug.contains(parsed.token.expose_secret()), "{}", debug);
+                }
+                Err(error) => {
+                    if let Some(token) = &token {
+                        let text = format!("{error} {error:?}");
+                        prop_assert!(!text.contains(token.as_str()), "{}", text);
+                    }
+                }
+            }
+            let error = parse_error(status, Some(&body), None, "s3cr3t");
+            if let Some(token) = &token {
+                let text = error.to_string();
+                prop_assert!(!text.contains(token.as_str()), "{}", text);
+            }
+            if let Some(error) = oauth_error_in_success(status, &body, "s3cr3t") {
+                prop_assert!(token.is_none(), "a body with a token is not an error");
+                prop_assert!(status.is_success());
+                prop_assert!(!error.is_retryable());
+            }
+        }
     }
 }

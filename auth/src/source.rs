@@ -16,7 +16,7 @@ use url::form_urlencoded;
 
 use crate::credentials::{ClientAuth, Credentials};
 use crate::error::{Chain, ConfigError, TokenError};
-use crate::response::{MAX_LIFETIME, parse_error, parse_success};
+use crate::response::{MAX_LIFETIME, oauth_error_in_success, parse_error, parse_success};
 use crate::stats::Counters;
 use crate::token::AccessToken;
 
@@ -326,8 +326,15 @@ impl ClientCredentialsSource {
         let status = response.status();
         if status.is_success() {
             let body = read_capped(response, MAX_TOKEN_RESPONSE_BYTES).await?;
-            let parsed = parse_success(&body)?;
-            Ok((parsed.token, parsed.expires_in))
+            match parse_success(&body) {
+                Ok(parsed) => Ok((parsed.token, parsed.expires_in)),
+                Err(error) => {
+                    Err(
+                        oauth_error_in_success(status, &body, self.credentials.secret_str())
+                            .unwrap_or(error),
+                    )
+                }
+            }
         } else {
             let retry_after = parse_retry_after(response.headers().get(RETRY_AFTER));
             // An oversized or unreadable error body is ignored: the status still tells.
