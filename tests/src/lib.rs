@@ -72,6 +72,7 @@
 #![forbid(unsafe_code)]
 
 mod api;
+pub mod demo;
 pub mod fault;
 mod oauth;
 mod server;
