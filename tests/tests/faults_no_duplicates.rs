@@ -99,12 +99,27 @@ async fn posts_are_never_resent_automatically_and_manual_retries_are_idempotent(
         let reference = "dup-1";
         standin.inject_api_faults(1, case.fault.clone());
 
-        let first = client.post_transaction().body(message(reference)).send().await;
-        assert!((case.first)(&first), "{}: unexpected outcome {first:?}", case.name);
+        let first = client
+            .post_transaction()
+            .body(message(reference))
+            .send()
+            .await;
+        assert!(
+            (case.first)(&first),
+            "{}: unexpected outcome {first:?}",
+            case.name
+        );
         let after_first = wire(&standin);
         assert_eq!(after_first.post, case.posts, "{}: API requests", case.name);
-        assert!(after_first.transactions <= 1, "{}: {after_first:?}", case.name);
-        let recorded_first = standin.transactions().first().map(|t| t.transaction_id.clone());
+        assert!(
+            after_first.transactions <= 1,
+            "{}: {after_first:?}",
+            case.name
+        );
+        let recorded_first = standin
+            .transactions()
+            .first()
+            .map(|t| t.transaction_id.clone());
 
         // A manual retry with the same reference: one transaction, the first result if the
         // first post was recorded.
@@ -121,8 +136,16 @@ async fn posts_are_never_resent_automatically_and_manual_retries_are_idempotent(
         let retry = retry.into_inner();
         assert_eq!(retry.client_reference_id.as_str(), reference);
         let transactions = standin.transactions();
-        assert_eq!(transactions.len(), 1, "{}: exactly one transaction", case.name);
-        assert_eq!(transactions[0].transaction_id, retry.transaction_id.as_str());
+        assert_eq!(
+            transactions.len(),
+            1,
+            "{}: exactly one transaction",
+            case.name
+        );
+        assert_eq!(
+            transactions[0].transaction_id,
+            retry.transaction_id.as_str()
+        );
         if let Some(first_id) = recorded_first {
             assert_eq!(first_id, retry.transaction_id.as_str(), "{}", case.name);
             assert!(replayed, "{}: the first result is replayed", case.name);
@@ -144,7 +167,11 @@ async fn concurrent_manual_retries_after_a_lost_answer_record_one_transaction() 
             interval: ms(50),
         },
     );
-    let lost = client.post_transaction().body(message("lost-1")).send().await;
+    let lost = client
+        .post_transaction()
+        .body(message("lost-1"))
+        .send()
+        .await;
     assert!(matches!(lost, Err(Error::ResponseBodyError(_))), "{lost:?}");
     assert_eq!(standin.transactions().len(), 1, "processed, answer lost");
 
@@ -166,5 +193,9 @@ async fn concurrent_manual_retries_after_a_lost_answer_record_one_transaction() 
     }
     assert_eq!(standin.transactions().len(), 1);
     assert_eq!(standin.stats().idempotent_replays, 16);
-    assert_eq!(wire(&standin).post, 17, "1 lost + 16 manual, none automatic");
+    assert_eq!(
+        wire(&standin).post,
+        17,
+        "1 lost + 16 manual, none automatic"
+    );
 }
