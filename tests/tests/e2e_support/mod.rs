@@ -374,3 +374,28 @@ impl Drop for SeparateClock {
         }
     }
 }
+
+/// One line per request the stand-in received: order, method, path, and which credentials it
+/// carried (`Bearer [token N]`, N the token's issue order), for tests where the bodies do not
+/// matter but the order of token requests and re-sends does.
+pub fn trace(standin: &StandIn, requests: &[RecordedRequest]) -> String {
+    let tokens: Vec<String> = standin
+        .issued_tokens()
+        .into_iter()
+        .map(|t| t.access_token)
+        .collect();
+    let mut out = String::new();
+    for request in requests {
+        let credentials = request
+            .header("authorization")
+            .map(|v| redact_header("authorization", v, &tokens))
+            .unwrap_or_else(|| "(no Authorization)".into());
+        writeln!(
+            out,
+            "#{} {} {} {credentials}",
+            request.seq, request.method, request.path
+        )
+        .expect("write");
+    }
+    out
+}
