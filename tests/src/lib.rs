@@ -72,6 +72,7 @@
 #![forbid(unsafe_code)]
 
 mod api;
+pub mod bench_server;
 pub mod demo;
 pub mod fault;
 mod oauth;

@@ -1,6 +1,8 @@
 //! `cargo xtask`: the workspace's tasks. Run `cargo xtask --help`.
 #![forbid(unsafe_code)]
 
+mod bench;
+
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 
@@ -36,6 +38,13 @@ enum Task {
     },
     /// Run the demo: the full client against the loopback stand-in (or NXTsoft when NXTSOFT_* is set).
     Demo,
+    /// Benchmark codegen, the generated crate's build and the client against raw reqwest;
+    /// writes BENCHMARKS.md (release build; a few minutes on 2 cores).
+    Bench {
+        /// A short smoke run (fewer, shorter rounds; BENCHMARKS.md is not written).
+        #[arg(long)]
+        quick: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -81,6 +90,7 @@ fn main() -> ExitCode {
             "--bin",
             "demo",
         ]),
+        Task::Bench { quick } => bench::run(quick),
     }
 }
 
