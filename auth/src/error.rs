@@ -9,10 +9,11 @@ use reqwest::StatusCode;
 /// A token could not be attached to a request.
 ///
 /// This is what [`Authenticator::authorize`](crate::Authenticator::authorize) returns. It is
-/// cheap to clone (the cause is shared). Its `Display` is a complete, one-paragraph message:
-/// what failed, the underlying cause (the innermost transport error included, because
-/// progenitor only keeps this text), and what to check; its `source()` is the
-/// [`TokenError`].
+/// cheap to clone (the cause is shared). Its `Display` is a complete, one-paragraph report:
+/// what failed, the underlying cause chain (because progenitor keeps only this text), and what
+/// to check. Since the text already holds the whole chain, `source()` is `None` (so chain
+/// printers do not repeat it); the typed cause is [`token_error`](Self::token_error), whose
+/// own `source()` chain keeps the transport error.
 ///
 /// The generated client has to pass this error through progenitor's `Error::Custom(String)`;
 /// [`Authenticator::recover_error`](crate::Authenticator::recover_error) turns that string back
@@ -43,11 +44,7 @@ impl fmt::Display for AuthError {
     }
 }
 
-impl std::error::Error for AuthError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(self.token_error())
-    }
-}
+impl std::error::Error for AuthError {}
 
 impl AuthError {
     /// The token failure behind this error.
@@ -208,6 +205,11 @@ impl TokenError {
     /// What to check or do about this failure, as one sentence.
     pub fn hint(&self) -> &'static str {
         match self {
+            TokenError::OAuth { code, status, .. }
+                if !code.is_permanent() && retryable_status(*status) =>
+            {
+                "The token endpoint is unavailable after retries; calls will try again after a backoff"
+            }
             TokenError::OAuth { code, .. } => match code {
                 OAuthErrorCode::InvalidClient => {
                     "Check the client id and secret, and the client authentication method (client_secret_post or client_secret_basic)"
@@ -224,7 +226,7 @@ impl TokenError {
                     "Check that the token URL is the provider's OAuth2 client-credentials token endpoint"
                 }
                 OAuthErrorCode::Other(_) => {
-                    "The token endpoint refused the request; retrying later may help"
+                    "The token endpoint refused the request; see its description"
                 }
             },
             TokenError::UnexpectedStatus { status, .. } if status.is_redirection() => {

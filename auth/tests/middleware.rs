@@ -358,9 +358,11 @@ async fn recover_error_keeps_the_source_chain_and_is_bounded() {
     let error = authenticator.header_value().await.unwrap_err();
     let typed = authenticator.recover_error(&error.to_string()).unwrap();
     assert!(matches!(typed.token_error(), TokenError::Transport(_)));
-    let token_error = std::error::Error::source(&*typed).expect("token error kept");
-    assert!(token_error.downcast_ref::<TokenError>().is_some());
-    let reqwest_error = token_error.source().expect("transport cause kept");
+    assert!(
+        std::error::Error::source(&*typed).is_none(),
+        "the message holds the chain"
+    );
+    let reqwest_error = std::error::Error::source(typed.token_error()).expect("cause kept");
     assert!(reqwest_error.downcast_ref::<reqwest::Error>().is_some());
     // The message progenitor carries names the root cause and what to check.
     let message = typed.to_string();

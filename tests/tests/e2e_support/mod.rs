@@ -258,7 +258,7 @@ pub fn error_report(client: &Client, error: &Error<ApiError>) -> String {
                 token.is_retryable()
             )
             .expect("write");
-            let mut source = auth.source();
+            let mut source = token.source();
             while let Some(cause) = source {
                 writeln!(out, "  caused by: {cause}").expect("write");
                 source = cause.source();
