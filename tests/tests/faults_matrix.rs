@@ -64,6 +64,20 @@ fn fault_matrix_lists_every_fault_test() {
         FAULTS.len(),
         "every `fault_` test must be listed in FAULTS"
     );
+    // The README's "Failure behaviour" table documents exactly these faults, in this order.
+    let readme = include_str!("../../README.md");
+    let table: Vec<&str> = readme
+        .lines()
+        .skip_while(|line| *line != "## Failure behaviour")
+        .skip(1)
+        .take_while(|line| !line.starts_with("## "))
+        .filter_map(|line| line.strip_prefix("| `"))
+        .filter_map(|row| row.split_once('`').map(|(name, _)| name))
+        .collect();
+    assert_eq!(
+        table, FAULTS,
+        "README's Failure behaviour table and FAULTS differ"
+    );
     // Straight to stdout, past the test harness's capture, so every run shows the size.
     let mut out = std::io::stdout();
     let _ = writeln!(out, "\nfault matrix: {} faults", FAULTS.len());
