@@ -139,16 +139,22 @@ impl Authenticator {
         client: &reqwest::Client,
         request: reqwest::Request,
     ) -> reqwest::Result<reqwest::Response> {
-        let sent = request.headers().get(AUTHORIZATION).cloned();
-        let copy = if sent.is_some() {
-            request.try_clone()
-        } else {
-            None
+        // Per request, only the copy a 401 re-send needs; the token the request carried is
+        // read back from that copy, and only after a 401. Without a copy (a streaming body)
+        // the header is kept alone, to evict the right token.
+        let copy = resend_copy(&request);
+        let sent_without_copy = match copy {
+            Some(_) => None,
+            None => request.headers().get(AUTHORIZATION).cloned(),
         };
         let response = client.execute(request).await?;
         if response.status() != StatusCode::UNAUTHORIZED {
             return Ok(response);
         }
+        let sent = match &copy {
+            Some(copy) => copy.headers().get(AUTHORIZATION).cloned(),
+            None => sent_without_copy,
+        };
         let Some(sent) = sent else {
             return Ok(response);
         };
@@ -336,6 +342,38 @@ impl fmt::Debug for AuthenticatorBuilder {
     }
 }
 
+/// Bodies up to this size are copied for a possible re-send (cheaper than what
+/// `reqwest::Request::try_clone` does); larger ones are shared through `try_clone`.
+const COPIED_BODY_MAX: usize = 4096;
+
+/// A copy of `request` to re-send after a 401, or `None` when its body is a stream.
+///
+/// `reqwest::Request::try_clone` builds a timeout entry in the copy's extension map and then
+/// overwrites the whole map: an allocation and a hash map for every request, even without a
+/// timeout. For a small body (every JSON message of this API), this copies what the public API
+/// can set (method, URL, headers, version, timeout, body) and nothing more. reqwest keeps
+/// request extensions private, and its builders put nothing but the timeout there.
+fn resend_copy(request: &reqwest::Request) -> Option<reqwest::Request> {
+    let body = match request.body() {
+        None => None,
+        Some(body) => {
+            let bytes = body.as_bytes()?;
+            if bytes.len() > COPIED_BODY_MAX {
+                return request.try_clone();
+            }
+            Some(reqwest::Body::from(bytes.to_vec()))
+        }
+    };
+    let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
+    *copy.headers_mut() = request.headers().clone();
+    *copy.version_mut() = request.version();
+    if let Some(timeout) = request.timeout() {
+        *copy.timeout_mut() = Some(*timeout);
+    }
+    *copy.body_mut() = body;
+    Some(copy)
+}
+
 /// The HTTP client for API requests: rustls, redirects not followed (a banking API should not
 /// redirect, and a redirect must not carry the token elsewhere), 10 s connect timeout, 60 s
 /// request timeout, TCP keep-alive, idle connections kept 90 s.
@@ -349,4 +387,62 @@ pub fn api_http_client() -> Result<reqwest::Client, ConfigError> {
         .user_agent(concat!("nxtsoft-auth/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(ConfigError::HttpClient)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(body: reqwest::Body, timeout: Option<Duration>) -> reqwest::Request {
+        let http = reqwest::Client::new();
+        let mut builder = http
+            .post("http://127.0.0.1:9/transactions/mock?x=1")
+            .header(AUTHORIZATION, "Bearer abc")
+            .header("api-version", "1")
+            .header("x-multi", "a")
+            .header("x-multi", "b")
+            .version(http::Version::HTTP_11)
+            .body(body);
+        if let Some(timeout) = timeout {
+            builder = builder.timeout(timeout);
+        }
+        builder.build().unwrap()
+    }
+
+    fn same(copy: &reqwest::Request, original: &reqwest::Request) {
+        assert_eq!(copy.method(), original.method());
+        assert_eq!(copy.url(), original.url());
+        assert_eq!(copy.headers(), original.headers());
+        assert_eq!(copy.version(), original.version());
+        assert_eq!(copy.timeout(), original.timeout());
+        assert_eq!(
+            copy.body().and_then(reqwest::Body::as_bytes),
+            original.body().and_then(reqwest::Body::as_bytes)
+        );
+    }
+
+    #[test]
+    fn resend_copy_keeps_everything_a_resend_needs() {
+        for timeout in [None, Some(Duration::from_secs(7))] {
+            let small = request(reqwest::Body::from(r#"{"a":1}"#), timeout);
+            same(&resend_copy(&small).unwrap(), &small);
+            let large = request(
+                reqwest::Body::from(vec![b'x'; COPIED_BODY_MAX + 1]),
+                timeout,
+            );
+            same(&resend_copy(&large).unwrap(), &large);
+        }
+        let mut empty = request(reqwest::Body::from(""), None);
+        *empty.body_mut() = None;
+        let copy = resend_copy(&empty).unwrap();
+        assert!(copy.body().is_none());
+        same(&copy, &empty);
+    }
+
+    #[test]
+    fn no_resend_copy_of_a_streaming_body() {
+        let stream = futures::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from("x"))]);
+        let streaming = request(reqwest::Body::wrap_stream(stream), None);
+        assert!(resend_copy(&streaming).is_none());
+    }
 }
