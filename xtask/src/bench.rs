@@ -519,13 +519,13 @@ fn report(
     );
     let _ = writeln!(
         out,
-        "| Concurrency | raw req/s | full req/s | ratio b/a | raw p50 µs | full p50 µs | raw p99 µs | full p99 µs | p99 b−a µs |\n|---|---|---|---|---|---|---|---|---|"
+        "| Concurrency | raw req/s | full req/s | ratio b/a | raw p50 µs | full p50 µs | raw p99 µs | full p99 µs | p99 b−a µs | client CPU µs/req raw → full |\n|---|---|---|---|---|---|---|---|---|---|"
     );
     if let Some(rows) = runtime.pointer("/overhead").and_then(Value::as_array) {
         for (i, row) in rows.iter().enumerate() {
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} → {} |",
                 row["concurrency"],
                 f(&format!("/overhead/{i}/raw/rps"), 0),
                 f(&format!("/overhead/{i}/full/rps"), 0),
@@ -535,6 +535,8 @@ fn report(
                 f(&format!("/overhead/{i}/raw/p99_us"), 1),
                 f(&format!("/overhead/{i}/full/p99_us"), 1),
                 f(&format!("/overhead/{i}/p99_delta_us"), 1),
+                f(&format!("/overhead/{i}/raw/client_cpu_us"), 1),
+                f(&format!("/overhead/{i}/full/client_cpu_us"), 1),
             );
         }
         let _ = writeln!(out, "\nPer round (raw req/s → full req/s):\n");
