@@ -42,11 +42,11 @@ struct Args {
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
     /// Rounds of the overhead comparison (medians are taken over them).
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 20)]
     rounds: usize,
     /// Milliseconds each variant runs per round and concurrency (short rounds pair the variants
     /// closely in time, so background load on a shared machine hits both alike).
-    #[arg(long, default_value_t = 500)]
+    #[arg(long, default_value_t = 400)]
     round_ms: u64,
     /// Concurrent calls of the cold burst.
     #[arg(long, default_value_t = 1000)]
@@ -207,6 +207,10 @@ fn credentials(server: &FixedServer) -> Result<nxtsoft_auth::Credentials, BenchE
 enum Variant {
     Raw,
     Full,
+    /// Profiling only (`--only raw-auth`): raw reqwest through the auth hooks
+    /// (`authorize` + `execute`) without the generated client, to split the full stack's cost
+    /// between `nxtsoft_auth` and the progenitor code.
+    RawAuth,
 }
 
 struct Targets {
@@ -221,6 +225,9 @@ impl Targets {
     async fn call(&self, variant: Variant) -> Result<(), BenchError> {
         match variant {
             Variant::Raw => {
+                // Both variants own a fresh message per call, as a caller building one per
+                // request would: the generated builder takes its body by value.
+                let message = self.message.clone();
                 let response = self
                     .raw_http
                     .post(&self.raw_url)
@@ -230,9 +237,31 @@ impl Targets {
                         HeaderValue::from_static(nxtsoft_client::Client::api_version()),
                     )
                     .header(AUTHORIZATION, self.raw_auth.clone())
-                    .json(&self.message)
+                    .json(&message)
                     .send()
                     .await?;
+                if !response.status().is_success() {
+                    return Err(BenchError::Status(response.status()));
+                }
+                let _: ValidationResult = response.json().await?;
+            }
+            Variant::RawAuth => {
+                let message = self.message.clone();
+                let mut request = self
+                    .raw_http
+                    .post(&self.raw_url)
+                    .header(ACCEPT, HeaderValue::from_static("application/json"))
+                    .header(
+                        "api-version",
+                        HeaderValue::from_static(nxtsoft_client::Client::api_version()),
+                    )
+                    .json(&message)
+                    .build()?;
+                let auth = self.full.authenticator();
+                auth.authorize(&mut request)
+                    .await
+                    .map_err(|error| BenchError::Client(error.to_string()))?;
+                let response = auth.execute(&self.raw_http, request).await?;
                 if !response.status().is_success() {
                     return Err(BenchError::Status(response.status()));
                 }
