@@ -1457,7 +1457,7 @@ RECONSTRUCTED path and bodies; the scope `transactions/mock` is documented by NX
 
 Sends a `POST` request to `/transactions/mock`
 
-```ignore
+```text
 let response = client.validate_transaction()
     .body(body)
     .send()
@@ -1475,7 +1475,7 @@ RECONSTRUCTED path and bodies; the scope `transactions/post` is seen in a sample
 
 Sends a `POST` request to `/transactions/post`
 
-```ignore
+```text
 let response = client.post_transaction()
     .body(body)
     .send()

@@ -31,10 +31,10 @@ pub fn generate(
     );
     let mut files = GeneratedFiles::new();
     files.insert("src/lib.rs".into(), header.clone() + &lib_rs(spec));
-    files.insert(
-        "src/client.rs".into(),
-        header.clone() + &format_tokens(client_tokens(spec)?)?,
-    );
+    // progenitor's per-method snippets are not compilable on their own (they use `client` and
+    // `body` without defining them): show them as text rather than as ignored doctests.
+    let client = format_tokens(client_tokens(spec)?)?.replace("```ignore\n", "```text\n");
+    files.insert("src/client.rs".into(), header.clone() + &client);
     files.insert(
         "src/hooks.rs".into(),
         header.clone() + &format_tokens(hooks_tokens())?,
