@@ -222,46 +222,38 @@ struct Targets {
 }
 
 impl Targets {
+    /// The raw request both raw variants send: the same headers the generated client sends,
+    /// and a message owned per call (as the generated builder, which takes its body by value).
+    fn raw_request(&self) -> Result<reqwest::Request, BenchError> {
+        let message = self.message.clone();
+        Ok(self
+            .raw_http
+            .post(&self.raw_url)
+            .header(ACCEPT, HeaderValue::from_static("application/json"))
+            .header(
+                "api-version",
+                HeaderValue::from_static(nxtsoft_client::Client::api_version()),
+            )
+            .json(&message)
+            .build()?)
+    }
+
     async fn call(&self, variant: Variant) -> Result<(), BenchError> {
         match variant {
-            Variant::Raw => {
-                // Both variants own a fresh message per call, as a caller building one per
-                // request would: the generated builder takes its body by value.
-                let message = self.message.clone();
-                let response = self
-                    .raw_http
-                    .post(&self.raw_url)
-                    .header(ACCEPT, HeaderValue::from_static("application/json"))
-                    .header(
-                        "api-version",
-                        HeaderValue::from_static(nxtsoft_client::Client::api_version()),
-                    )
-                    .header(AUTHORIZATION, self.raw_auth.clone())
-                    .json(&message)
-                    .send()
-                    .await?;
-                if !response.status().is_success() {
-                    return Err(BenchError::Status(response.status()));
-                }
-                let _: ValidationResult = response.json().await?;
-            }
-            Variant::RawAuth => {
-                let message = self.message.clone();
-                let mut request = self
-                    .raw_http
-                    .post(&self.raw_url)
-                    .header(ACCEPT, HeaderValue::from_static("application/json"))
-                    .header(
-                        "api-version",
-                        HeaderValue::from_static(nxtsoft_client::Client::api_version()),
-                    )
-                    .json(&message)
-                    .build()?;
-                let auth = self.full.authenticator();
-                auth.authorize(&mut request)
-                    .await
-                    .map_err(|error| BenchError::Client(error.to_string()))?;
-                let response = auth.execute(&self.raw_http, request).await?;
+            Variant::Raw | Variant::RawAuth => {
+                let mut request = self.raw_request()?;
+                let response = if variant == Variant::Raw {
+                    request
+                        .headers_mut()
+                        .insert(AUTHORIZATION, self.raw_auth.clone());
+                    self.raw_http.execute(request).await?
+                } else {
+                    let auth = self.full.authenticator();
+                    auth.authorize(&mut request)
+                        .await
+                        .map_err(|error| BenchError::Client(error.to_string()))?;
+                    auth.execute(&self.raw_http, request).await?
+                };
                 if !response.status().is_success() {
                     return Err(BenchError::Status(response.status()));
                 }
