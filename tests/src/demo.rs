@@ -21,7 +21,7 @@ use nxtsoft_client::types::{
 };
 use nxtsoft_client::{Client, ResponseValue, Scope};
 
-use crate::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, StandIn, StartError};
+use crate::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, StandIn, StartError, business};
 
 /// Every variable [`EnvConfig`] reads; setting any of them selects the real endpoints.
 pub const ENV_VARS: [&str; 6] = [
@@ -310,18 +310,19 @@ impl Samples {
     /// The samples, effective on `effective_date`, with client reference ids
     /// `<prefix>-valid` and `<prefix>-invalid`.
     pub fn new(effective_date: NaiveDate, prefix: &str) -> Result<Samples, DemoError> {
+        // The typed twin of [`business::sample_message`](crate::business::sample_message).
         let valid = message(
             &format!("{prefix}-valid"),
-            "1000001",
-            "125.00",
+            business::SAMPLE_ACCOUNT_ID,
+            business::SAMPLE_AMOUNT,
             Direction::Credit,
-            "DEP",
+            business::SAMPLE_TRANSACTION_CODE,
             effective_date,
-            "Payroll deposit",
+            business::SAMPLE_DESCRIPTION,
         )?;
         let invalid = message(
             &format!("{prefix}-invalid"),
-            crate::business::UNKNOWN_ACCOUNT_ID,
+            business::UNKNOWN_ACCOUNT_ID,
             "0.00",
             Direction::Credit,
             "WDL",

@@ -885,15 +885,17 @@ mod tests {
         }
     }
 
+    /// The business sample with only the schema's required fields.
     fn good() -> Value {
-        json!({
-            "client_reference_id": "ref-1",
-            "account": {"account_id": "1000001", "account_type": "deposit"},
-            "amount": "125.00",
-            "direction": "credit",
-            "transaction_code": "DEP",
-            "effective_date": "2024-05-31"
-        })
+        let Some(date) = chrono::NaiveDate::from_ymd_opt(2024, 5, 31) else {
+            panic!("2024-05-31 is a date");
+        };
+        let mut message = crate::business::sample_message("ref-1", date);
+        if let Some(fields) = message.as_object_mut() {
+            fields.remove("currency");
+            fields.remove("descriptions");
+        }
+        message
     }
 
     fn codes(v: &Value) -> Vec<(String, &'static str)> {
