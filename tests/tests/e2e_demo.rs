@@ -1,13 +1,13 @@
 //! The demo's flow (what `cargo xtask demo` prints) against a stand-in with a fixed business
 //! date, and the demo's answers to bad configuration.
 
-mod e2e_support;
+mod support;
 
 use std::collections::HashMap;
 
-use e2e_support::{business_date, settings, standin};
 use nxtsoft_standin::demo::{self, DemoError, Target};
 use nxtsoft_standin::{DEMO_CLIENT_SECRET, StandIn};
+use support::{business_date, settings, standin};
 
 #[tokio::test]
 async fn the_demo_prints_typed_results_and_one_token_for_all_calls() {

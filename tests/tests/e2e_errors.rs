@@ -6,19 +6,19 @@
 //! Expired and revoked tokens are healed by one re-send with a fresh token; the snapshots show
 //! both the healed result (with the requests that healed it) and the error when it cannot heal.
 
-mod e2e_support;
+mod support;
 
 use std::time::Duration;
 
-use e2e_support::{
-    MOCK_ONLY_ID, MOCK_ONLY_SECRET, SeparateClock, client, client_for, client_with_policy,
-    closed_port, credentials, error_report, invalid_message, settings, standin, standin_builder,
-    trace, valid_message,
-};
 use http::StatusCode;
 use nxtsoft_auth::{ClientAuth, OAuthErrorCode, RefreshPolicy, TokenError};
 use nxtsoft_client::Client;
 use nxtsoft_standin::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Fault, SCOPE_MOCK, SCOPE_POST};
+use support::{
+    MOCK_ONLY_ID, MOCK_ONLY_SECRET, SeparateClock, client, client_for, client_with_policy,
+    closed_port, credentials_for, error_report, invalid_message, message, settings, standin,
+    standin_builder, trace,
+};
 
 fn snapshot(name: &str, text: String) {
     settings().bind(|| insta::assert_snapshot!(name, text));
@@ -36,7 +36,7 @@ async fn bad_credentials_are_invalid_client_and_never_retried() {
     );
     let error = client
         .validate_transaction()
-        .body(valid_message("bad-credentials-1"))
+        .body(message("bad-credentials-1"))
         .send()
         .await
         .expect_err("refused");
@@ -64,7 +64,7 @@ async fn bad_credentials_with_client_secret_basic_are_a_401_invalid_client() {
     );
     let error = client
         .validate_transaction()
-        .body(valid_message("bad-credentials-1"))
+        .body(message("bad-credentials-1"))
         .send()
         .await
         .expect_err("refused");
@@ -90,7 +90,7 @@ async fn a_scope_the_client_is_not_allowed_is_invalid_scope() {
     );
     let error = client
         .post_transaction()
-        .body(valid_message("invalid-scope-1"))
+        .body(message("invalid-scope-1"))
         .send()
         .await
         .expect_err("refused");
@@ -117,7 +117,7 @@ async fn a_missing_scope_is_a_403_and_not_retried() {
     );
     let error = client
         .post_transaction()
-        .body(valid_message("missing-scope-1"))
+        .body(message("missing-scope-1"))
         .send()
         .await
         .expect_err("forbidden");
@@ -140,14 +140,14 @@ async fn an_expired_token_is_healed_by_one_resend() {
     let client = client(standin);
     client
         .validate_transaction()
-        .body(valid_message("expired-1"))
+        .body(message("expired-1"))
         .send()
         .await
         .expect("first call");
     server.advance(Duration::from_secs(3600));
     let healed = client
         .validate_transaction()
-        .body(valid_message("expired-2"))
+        .body(message("expired-2"))
         .send()
         .await
         .expect("healed by one re-send");
@@ -182,7 +182,7 @@ async fn tokens_expired_on_arrival_cannot_heal() {
     let client = client(&standin);
     let error = client
         .validate_transaction()
-        .body(valid_message("expired-1"))
+        .body(message("expired-1"))
         .send()
         .await
         .expect_err("401");
@@ -206,14 +206,14 @@ async fn a_revoked_token_is_healed_by_one_resend() {
     let client = client(&standin);
     client
         .validate_transaction()
-        .body(valid_message("revoked-1"))
+        .body(message("revoked-1"))
         .send()
         .await
         .expect("first call");
     assert_eq!(standin.revoke_all_tokens(), 1);
     let healed = client
         .validate_transaction()
-        .body(valid_message("revoked-2"))
+        .body(message("revoked-2"))
         .send()
         .await
         .expect("healed by one re-send");
@@ -247,21 +247,21 @@ async fn a_token_revoked_twice_in_a_row_is_not_healed_twice() {
     );
     client
         .validate_transaction()
-        .body(valid_message("revoked-1"))
+        .body(message("revoked-1"))
         .send()
         .await
         .expect("first call");
     standin.revoke_all_tokens();
     client
         .validate_transaction()
-        .body(valid_message("revoked-2"))
+        .body(message("revoked-2"))
         .send()
         .await
         .expect("healed once");
     standin.revoke_all_tokens();
     let error = client
         .validate_transaction()
-        .body(valid_message("revoked-3"))
+        .body(message("revoked-3"))
         .send()
         .await
         .expect_err("not healed twice");
@@ -290,7 +290,7 @@ async fn an_api_that_always_answers_401_gets_one_resend_only() {
     standin.inject_api_faults(2, Fault::status(StatusCode::UNAUTHORIZED));
     let error = client
         .validate_transaction()
-        .body(valid_message("always-401-1"))
+        .body(message("always-401-1"))
         .send()
         .await
         .expect_err("401");
@@ -347,7 +347,7 @@ async fn a_server_error_is_returned_and_not_resent() {
     );
     let error = client
         .post_transaction()
-        .body(valid_message("server-error-1"))
+        .body(message("server-error-1"))
         .send()
         .await
         .expect_err("503");
@@ -375,7 +375,7 @@ async fn a_token_endpoint_server_error_is_retried_then_typed() {
     standin.inject_token_faults(3, Fault::status(StatusCode::SERVICE_UNAVAILABLE));
     let error = client
         .validate_transaction()
-        .body(valid_message("token-down-1"))
+        .body(message("token-down-1"))
         .send()
         .await
         .expect_err("no token");
@@ -399,14 +399,14 @@ async fn a_token_endpoint_server_error_is_retried_then_typed() {
 async fn an_unreachable_api_host_is_a_communication_error() {
     let standin = standin().await;
     let port = closed_port();
-    let credentials = credentials(&standin, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
+    let credentials = credentials_for(&standin, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
         .build()
         .expect("credentials");
     let client =
         Client::authenticated(credentials, &format!("http://127.0.0.1:{port}")).expect("client");
     let error = client
         .validate_transaction()
-        .body(valid_message("unreachable-1"))
+        .body(message("unreachable-1"))
         .send()
         .await
         .expect_err("unreachable");
@@ -427,14 +427,14 @@ async fn an_unreachable_api_host_is_a_communication_error() {
 async fn an_unreachable_token_endpoint_is_a_typed_transport_error() {
     let standin = standin().await;
     let port = closed_port();
-    let credentials = credentials(&standin, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
+    let credentials = credentials_for(&standin, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
         .token_url(format!("http://127.0.0.1:{port}/oauth2/token"))
         .build()
         .expect("credentials");
     let client = Client::authenticated(credentials, standin.base_url()).expect("client");
     let error = client
         .validate_transaction()
-        .body(valid_message("unreachable-1"))
+        .body(message("unreachable-1"))
         .send()
         .await
         .expect_err("unreachable");

@@ -1,11 +1,11 @@
 //! The full stack (generated client + auth) against the stand-in: what goes on the wire for
 //! each operation and for the token request, and the typed responses.
 
-mod e2e_support;
+mod support;
 
-use e2e_support::{client, client_for, invalid_message, settings, standin, valid_message, wire};
 use nxtsoft_auth::ClientAuth;
 use nxtsoft_standin::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Endpoint, SCOPE_MOCK};
+use support::{client, client_for, invalid_message, message, settings, standin, wire_text};
 
 #[tokio::test]
 async fn validate_transaction_on_the_wire_and_typed() {
@@ -14,7 +14,7 @@ async fn validate_transaction_on_the_wire_and_typed() {
 
     let valid = client
         .validate_transaction()
-        .body(valid_message("wire-valid-1"))
+        .body(message("wire-valid-1"))
         .send()
         .await
         .expect("validates");
@@ -57,7 +57,7 @@ async fn validate_transaction_on_the_wire_and_typed() {
         invalid.as_ref()
     );
     settings().bind(|| {
-        insta::assert_snapshot!("validate_wire", wire(&standin, &requests));
+        insta::assert_snapshot!("validate_wire", wire_text(&standin, &requests));
         insta::assert_snapshot!("validate_typed", typed);
     });
 }
@@ -69,13 +69,13 @@ async fn post_transaction_on_the_wire_and_typed_and_idempotent() {
 
     let first = client
         .post_transaction()
-        .body(valid_message("wire-post-1"))
+        .body(message("wire-post-1"))
         .send()
         .await
         .expect("posts");
     let again = client
         .post_transaction()
-        .body(valid_message("wire-post-1"))
+        .body(message("wire-post-1"))
         .send()
         .await
         .expect("replays");
@@ -108,7 +108,7 @@ async fn post_transaction_on_the_wire_and_typed_and_idempotent() {
         again.as_ref()
     );
     settings().bind(|| {
-        insta::assert_snapshot!("post_wire", wire(&standin, &requests));
+        insta::assert_snapshot!("post_wire", wire_text(&standin, &requests));
         insta::assert_snapshot!("post_typed", typed);
     });
 }
@@ -127,7 +127,7 @@ async fn token_request_with_client_secret_basic_on_the_wire() {
     );
     client
         .validate_transaction()
-        .body(valid_message("wire-basic-1"))
+        .body(message("wire-basic-1"))
         .send()
         .await
         .expect("validates");
@@ -145,6 +145,6 @@ async fn token_request_with_client_secret_basic_on_the_wire() {
         Some("Basic ZGVtby1jbGllbnQ6ZGVtby1zZWNyZXQ=") // base64("demo-client:demo-secret")
     );
     settings().bind(|| {
-        insta::assert_snapshot!("token_basic_wire", wire(&standin, &requests[..1]));
+        insta::assert_snapshot!("token_basic_wire", wire_text(&standin, &requests[..1]));
     });
 }

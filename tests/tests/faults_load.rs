@@ -3,15 +3,15 @@
 //! requests, zero 401s seen by callers, token requests within one of the number of refresh
 //! windows the run spanned, and no growth in cached state or memory.
 
-mod fault_support;
+mod support;
 
 use std::io::Write as _;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use fault_support::*;
 use nxtsoft_auth::RefreshPolicy;
+use support::*;
 use tokio::time::Instant;
 
 const WORKERS: usize = 64;

@@ -5,17 +5,17 @@
 //! Every test is named `fault_<name>` after an entry of [`FAULTS`];
 //! `fault_matrix_lists_every_fault_test` checks the two agree and prints the matrix size.
 
-mod fault_support;
+mod support;
 
 use std::io::Write as _;
 use std::time::Duration;
 
 use bytes::Bytes;
-use fault_support::*;
 use nxtsoft_auth::{OAuthErrorCode, RefreshPolicy, TokenError};
 use nxtsoft_client::Error;
 use nxtsoft_standin::{Fault, FaultBody};
 use reqwest::StatusCode;
+use support::*;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::time::Instant;
 
@@ -342,7 +342,7 @@ async fn fault_token_endpoint_200_with_error_body() {
             ),
         }),
     );
-    let client = client(&standin);
+    let client = fault_client(&standin);
     let failure = token_failure(
         &client,
         client
@@ -526,7 +526,7 @@ async fn fault_token_endpoint_5xx_burst() {
 async fn fault_token_endpoint_invalid_json() {
     let standin = standin().await;
     standin.inject_token_faults(1, Fault::Body(FaultBody::Malformed));
-    let client = client(&standin);
+    let client = fault_client(&standin);
     let failure = token_failure(
         &client,
         client
@@ -546,7 +546,7 @@ async fn fault_token_endpoint_invalid_json() {
 async fn fault_token_endpoint_huge_body() {
     let standin = standin().await;
     standin.inject_token_faults(1, Fault::Body(FaultBody::Huge(4 * 1024 * 1024)));
-    let client = client(&standin);
+    let client = fault_client(&standin);
     let failure = token_failure(
         &client,
         client
@@ -573,7 +573,7 @@ async fn fault_token_endpoint_redirect() {
             location: standin.token_url(),
         },
     );
-    let client = client(&standin);
+    let client = fault_client(&standin);
     let failure = token_failure(
         &client,
         client
@@ -603,7 +603,7 @@ async fn fault_token_endpoint_redirect() {
 async fn fault_api_401_once() {
     let standin = standin().await;
     standin.inject_api_faults(1, Fault::status(StatusCode::UNAUTHORIZED));
-    let client = client(&standin);
+    let client = fault_client(&standin);
     let posted = client
         .post_transaction()
         .body(message("u-1"))
@@ -629,7 +629,7 @@ async fn fault_api_401_once() {
 async fn fault_api_401_always() {
     let standin = standin().await;
     standin.inject_api_faults(10, Fault::status(StatusCode::UNAUTHORIZED));
-    let client = client(&standin);
+    let client = fault_client(&standin);
     let (status, body) =
         error_response(client.post_transaction().body(message("a-1")).send().await);
     assert_eq!(status, 401);
@@ -666,7 +666,7 @@ async fn fault_api_403() {
 async fn fault_api_5xx() {
     let standin = standin().await;
     standin.inject_api_faults(1, Fault::status(StatusCode::INTERNAL_SERVER_ERROR));
-    let client = client(&standin);
+    let client = fault_client(&standin);
     let (status, body) =
         error_response(client.post_transaction().body(message("5-1")).send().await);
     assert_eq!((status, body.error.as_str()), (500, "server_error"));
@@ -684,7 +684,7 @@ async fn fault_api_429() {
         1,
         Fault::status_with_retry_after(StatusCode::TOO_MANY_REQUESTS, "3"),
     );
-    let client = client(&standin);
+    let client = fault_client(&standin);
     match client.post_transaction().body(message("q-1")).send().await {
         Err(Error::UnexpectedResponse(response)) => {
             assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
@@ -750,7 +750,7 @@ async fn fault_api_timeout() {
 async fn fault_api_malformed_success_body() {
     let standin = standin().await;
     standin.inject_api_faults(1, Fault::Body(FaultBody::Malformed));
-    let client = client(&standin);
+    let client = fault_client(&standin);
     match client
         .validate_transaction()
         .body(message("m-1"))
@@ -769,7 +769,7 @@ async fn fault_api_malformed_success_body() {
 async fn fault_api_connection_reset_after_send() {
     let standin = standin().await;
     standin.inject_api_faults(1, Fault::DropConnection);
-    let client = client(&standin);
+    let client = fault_client(&standin);
     match client.post_transaction().body(message("k-1")).send().await {
         Err(Error::CommunicationError(error)) => assert!(!error.is_timeout(), "{error:?}"),
         other => panic!("expected a communication error, got {other:?}"),
@@ -791,7 +791,7 @@ async fn fault_api_connection_reset_after_send() {
 #[tokio::test]
 async fn fault_token_revoked_mid_run() {
     let standin = standin().await;
-    let client = client(&standin);
+    let client = fault_client(&standin);
     client
         .post_transaction()
         .body(message("v-1"))

@@ -5,15 +5,15 @@
 //! transaction recorded; a manual retry with the same `client_reference_id` gets the first
 //! result back, and the stand-in still records one transaction.
 
-mod fault_support;
+mod support;
 
 use std::time::Duration;
 
-use fault_support::*;
 use nxtsoft_client::Error;
 use nxtsoft_client::types::{ApiError, PostResult};
 use nxtsoft_standin::Fault;
 use reqwest::StatusCode;
+use support::*;
 
 type Check = fn(&Result<nxtsoft_client::ResponseValue<PostResult>, Error<ApiError>>) -> bool;
 

@@ -5,17 +5,17 @@
 //! client secret nor any issued token appears anywhere. And plain `http://` to a non-loopback
 //! host is refused for the token URL and the API base before anything is sent.
 
-mod fault_support;
+mod support;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use bytes::Bytes;
-use fault_support::*;
 use nxtsoft_client::{Client, ConfigError, Error, Scope};
 use nxtsoft_standin::business::UNKNOWN_ACCOUNT_ID;
 use nxtsoft_standin::{Fault, FaultBody, RegisteredClient, SCOPE_MOCK, SCOPE_POST, StandIn};
 use reqwest::StatusCode;
+use support::*;
 
 const CLIENT_ID: &str = "hygiene-client";
 const SECRET: &str = "hyg13ne-S3cret-Zq9xR7w2";

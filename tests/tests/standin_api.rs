@@ -38,8 +38,8 @@ fn triple(field: &str, code: &str, severity: &str) -> Finding {
 async fn every_documented_status_of_every_operation_is_produced_and_conforms() {
     let standin = standin().await;
     let full = token(&standin).await;
-    let mock_only = token_for(&standin, "mock-only", "mock-secret", None).await;
-    let post_only = token_for(&standin, "post-only", "post-secret", None).await;
+    let mock_only = token_for(&standin, MOCK_ONLY_ID, MOCK_ONLY_SECRET, None).await;
+    let post_only = token_for(&standin, POST_ONLY_ID, POST_ONLY_SECRET, None).await;
 
     for op in spec().operations() {
         let path = op.path.as_str();

@@ -379,8 +379,8 @@ async fn scope_parameter_is_honoured() {
         &standin,
         &[
             ("grant_type", "client_credentials"),
-            ("client_id", "mock-only"),
-            ("client_secret", "mock-secret"),
+            ("client_id", MOCK_ONLY_ID),
+            ("client_secret", MOCK_ONLY_SECRET),
             ("scope", "transactions/post"),
         ],
     )

@@ -1,24 +1,24 @@
 //! Helpers shared by the stand-in's own tests: plain reqwest against a running stand-in.
 #![allow(dead_code)]
 
+#[path = "../support/fixtures.rs"]
+mod fixtures;
+
 use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::NaiveDate;
+use nxtsoft_standin::StandIn;
 use nxtsoft_standin::spec::Spec;
-use nxtsoft_standin::{RegisteredClient, SCOPE_MOCK, SCOPE_POST, StandIn};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
-use serde_json::{Value, json};
+use serde_json::Value;
 
-pub const BUSINESS_DATE: &str = "2024-06-03";
-pub const VALIDATE: &str = "/transactions/mock";
-pub const POST: &str = "/transactions/post";
-
-pub fn business_date() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2024, 6, 3).expect("valid date")
-}
+/// The path of `post_transaction`.
+pub use fixtures::POST_PATH as POST;
+/// The path of `validate_transaction`.
+pub use fixtures::VALIDATE_PATH as VALIDATE;
+pub use fixtures::*;
 
 /// A client that talks to loopback only: no proxy, no redirects followed, no pooled connections
 /// (so no idle-pool timer can move a paused clock).
@@ -31,42 +31,13 @@ pub fn http() -> reqwest::Client {
         .expect("reqwest client")
 }
 
-/// A stand-in with the demo client, a mock-only client and a post-only client, and a fixed business date.
-pub async fn standin() -> StandIn {
-    StandIn::builder()
-        .client(StandIn::demo_client())
-        .client(RegisteredClient::new(
-            "mock-only",
-            "mock-secret",
-            [SCOPE_MOCK],
-        ))
-        .client(RegisteredClient::new(
-            "post-only",
-            "post-secret",
-            [SCOPE_POST],
-        ))
-        .business_date(business_date())
-        .start()
-        .await
-        .expect("stand-in starts")
-}
-
 pub fn spec() -> &'static Spec {
     Spec::embedded().expect("spec loads")
 }
 
-/// A message that validates and posts cleanly on [`BUSINESS_DATE`].
+/// A message that validates and posts cleanly on [`business_date`].
 pub fn message(reference: &str) -> Value {
-    json!({
-        "client_reference_id": reference,
-        "account": {"account_id": "1000001", "account_type": "deposit"},
-        "amount": "125.00",
-        "currency": "USD",
-        "direction": "credit",
-        "transaction_code": "DEP",
-        "effective_date": BUSINESS_DATE,
-        "descriptions": ["Payroll deposit"]
-    })
+    nxtsoft_standin::business::sample_message(reference, business_date())
 }
 
 /// Fetches a token with client_secret_post; panics unless it is issued.

@@ -1,83 +1,69 @@
-//! Shared by the end-to-end tests (`e2e_*.rs`): the full stack (generated client + auth)
-//! against the loopback stand-in, and renderings of what it did that are stable enough to
-//! snapshot (wire requests with secrets and volatile values redacted, error chains).
+//! Shared by the end-to-end tests (`e2e_*.rs`) and the fault and reliability tests
+//! (`faults_*.rs`): the full stack (generated client + auth) against the loopback stand-in.
+//!
+//! - [`fixtures`]: test clients, business date, paths, a stand-in set up with them.
+//! - Clients as a user builds them ([`client`], [`client_for`], [`client_with_policy`]) and with
+//!   test-sized policies ([`Setup`], [`fault_client`]).
+//! - Sample messages ([`message`], [`invalid_message`]).
+//! - What the stand-in saw: renderings stable enough to snapshot ([`wire_text`], [`trace`],
+//!   [`error_report`], with [`settings`]) and counts ([`wire`]).
 #![allow(dead_code)]
+
+mod fixtures;
 
 use std::error::Error as _;
 use std::fmt::Write as _;
+use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use chrono::NaiveDate;
 use nxtsoft_auth::{
-    Authenticator, ClientAuth, CredentialsBuilder, RefreshPolicy, TokenError, api_http_client,
+    AuthError, Authenticator, ClientAuth, CredentialsBuilder, RefreshPolicy, RetryPolicy,
+    TokenError, api_http_client,
 };
-use nxtsoft_client::types::{AccountRef, AccountType, ApiError, Direction, TransactionMessage};
+use nxtsoft_client::types::{ApiError, TransactionMessage};
 use nxtsoft_client::{Client, Error, Scope};
 use nxtsoft_standin::{
-    DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Endpoint, RecordedRequest, RegisteredClient, SCOPE_MOCK,
-    SCOPE_POST, StandIn, StandInBuilder,
+    DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Endpoint, RecordedRequest, StandIn, StandInBuilder,
 };
 
-/// The stand-in's fixed business date: sample messages are effective on it.
-pub fn business_date() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2024, 6, 3).expect("valid date")
+pub use fixtures::*;
+
+/// The result of a generated client call.
+pub type ApiResult<T> = Result<nxtsoft_client::ResponseValue<T>, Error<ApiError>>;
+
+/// `millis` milliseconds.
+pub fn ms(millis: u64) -> Duration {
+    Duration::from_millis(millis)
 }
 
-/// A client allowed only `transactions/mock`.
-pub const MOCK_ONLY_ID: &str = "mock-only";
-/// Its secret.
-pub const MOCK_ONLY_SECRET: &str = "mock-only-secret";
-/// A client allowed only `transactions/post`.
-pub const POST_ONLY_ID: &str = "post-only";
-/// Its secret.
-pub const POST_ONLY_SECRET: &str = "post-only-secret";
-
-/// The stand-in's builder: the demo client, a mock-only and a post-only client, a fixed
-/// business date, `127.0.0.1:0`.
-pub fn standin_builder() -> StandInBuilder {
-    StandIn::builder()
-        .client(StandIn::demo_client())
-        .client(RegisteredClient::new(
-            MOCK_ONLY_ID,
-            MOCK_ONLY_SECRET,
-            [SCOPE_MOCK],
-        ))
-        .client(RegisteredClient::new(
-            POST_ONLY_ID,
-            POST_ONLY_SECRET,
-            [SCOPE_POST],
-        ))
-        .business_date(business_date())
-}
-
-/// A started [`standin_builder`].
-pub async fn standin() -> StandIn {
-    standin_builder().start().await.expect("stand-in starts")
-}
-
-/// Credentials for `id` / `secret` at `standin`'s token endpoint, no scope requested.
-pub fn credentials(standin: &StandIn, id: &str, secret: &str) -> CredentialsBuilder {
+/// A credentials builder for `id` / `secret` at `standin`'s token endpoint, no scope requested.
+pub fn credentials_for(standin: &StandIn, id: &str, secret: &str) -> CredentialsBuilder {
     nxtsoft_client::credentials(id.to_owned(), secret.to_owned()).token_url(standin.token_url())
+}
+
+/// Credentials for the demo client with `secret` and all the spec's scopes, for tests that
+/// build clients themselves.
+pub fn demo_credentials(standin: &StandIn, secret: &str) -> nxtsoft_client::Credentials {
+    credentials_for(standin, DEMO_CLIENT_ID, secret)
+        .scopes(Scope::ALL)
+        .build()
+        .expect("credentials")
 }
 
 /// The client as a user builds it: the demo client, both scopes, client_secret_post.
 pub fn client(standin: &StandIn) -> Client {
-    let credentials = credentials(standin, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
-        .scopes(Scope::ALL)
-        .build()
-        .expect("credentials");
-    Client::authenticated(credentials, standin.base_url()).expect("client")
+    Client::authenticated(
+        demo_credentials(standin, DEMO_CLIENT_SECRET),
+        standin.base_url(),
+    )
+    .expect("client")
 }
 
 /// A client with a custom refresh policy (the demo client, both scopes).
 pub fn client_with_policy(standin: &StandIn, policy: RefreshPolicy) -> Client {
-    let credentials = credentials(standin, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
-        .scopes(Scope::ALL)
-        .build()
-        .expect("credentials");
-    let authenticator = Authenticator::builder(credentials)
+    let authenticator = Authenticator::builder(demo_credentials(standin, DEMO_CLIENT_SECRET))
         .refresh_policy(policy)
         .build()
         .expect("authenticator");
@@ -97,7 +83,7 @@ pub fn client_for(
     scopes: &[&str],
     auth: ClientAuth,
 ) -> Client {
-    let credentials = credentials(standin, id, secret)
+    let credentials = credentials_for(standin, id, secret)
         .scopes(scopes)
         .client_auth(auth)
         .build()
@@ -105,27 +91,20 @@ pub fn client_for(
     Client::authenticated(credentials, standin.base_url()).expect("client")
 }
 
-/// A message every check accepts on [`business_date`]: a 125.00 USD deposit.
-pub fn valid_message(reference: &str) -> TransactionMessage {
-    TransactionMessage {
-        account: AccountRef {
-            account_id: "1000001".parse().expect("account id"),
-            account_type: AccountType::Deposit,
-        },
-        amount: "125.00".parse().expect("amount"),
-        client_reference_id: reference.parse().expect("reference"),
-        currency: "USD".parse().expect("currency"),
-        descriptions: vec!["Payroll deposit".parse().expect("description")],
-        direction: Direction::Credit,
-        effective_date: business_date(),
-        transaction_code: "DEP".parse().expect("code"),
-    }
+/// A message every check accepts on [`business_date`]: the stand-in's
+/// [`sample_message`](nxtsoft_standin::business::sample_message), typed.
+pub fn message(reference: &str) -> TransactionMessage {
+    serde_json::from_value(nxtsoft_standin::business::sample_message(
+        reference,
+        business_date(),
+    ))
+    .expect("a valid TransactionMessage")
 }
 
 /// A well-formed message the business checks refuse field by field: unknown account, zero
 /// amount, a withdrawal code with a credit direction, an effective date 45 days back.
 pub fn invalid_message(reference: &str) -> TransactionMessage {
-    let mut message = valid_message(reference);
+    let mut message = message(reference);
     message.account.account_id = nxtsoft_standin::business::UNKNOWN_ACCOUNT_ID
         .parse()
         .expect("account id");
@@ -152,12 +131,8 @@ pub fn settings() -> insta::Settings {
 /// secret ones redacted (a bearer token becomes `Bearer [token N]`, N its issue order at the
 /// stand-in; Basic credentials are decoded and their secret redacted), then the body (JSON
 /// pretty-printed, a form with its `client_secret` redacted).
-pub fn wire(standin: &StandIn, requests: &[RecordedRequest]) -> String {
-    let tokens: Vec<String> = standin
-        .issued_tokens()
-        .into_iter()
-        .map(|t| t.access_token)
-        .collect();
+pub fn wire_text(standin: &StandIn, requests: &[RecordedRequest]) -> String {
+    let tokens = issued_tokens(standin);
     let mut out = String::new();
     for request in requests {
         let kind = match request.endpoint {
@@ -202,6 +177,15 @@ pub fn wire(standin: &StandIn, requests: &[RecordedRequest]) -> String {
         writeln!(out).expect("write");
     }
     out
+}
+
+/// The access tokens the stand-in issued, in issue order.
+fn issued_tokens(standin: &StandIn) -> Vec<String> {
+    standin
+        .issued_tokens()
+        .into_iter()
+        .map(|t| t.access_token)
+        .collect()
 }
 
 fn redact_header(name: &str, value: &str, tokens: &[String]) -> String {
@@ -379,11 +363,7 @@ impl Drop for SeparateClock {
 /// carried (`Bearer [token N]`, N the token's issue order), for tests where the bodies do not
 /// matter but the order of token requests and re-sends does.
 pub fn trace(standin: &StandIn, requests: &[RecordedRequest]) -> String {
-    let tokens: Vec<String> = standin
-        .issued_tokens()
-        .into_iter()
-        .map(|t| t.access_token)
-        .collect();
+    let tokens = issued_tokens(standin);
     let mut out = String::new();
     for request in requests {
         let credentials = request
@@ -398,4 +378,162 @@ pub fn trace(standin: &StandIn, requests: &[RecordedRequest]) -> String {
         .expect("write");
     }
     out
+}
+
+/// How a test client is put together.
+#[derive(Clone)]
+pub struct Setup {
+    pub client_id: String,
+    pub secret: String,
+    pub token_url: Option<String>,
+    pub retry: RetryPolicy,
+    pub refresh: RefreshPolicy,
+    /// Per-request timeout of the API HTTP client.
+    pub api_timeout: Option<Duration>,
+    /// No timer may run while a request is in flight (for `tokio::time::pause`): no HTTP
+    /// timeouts, no pooled connections.
+    pub paused: bool,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Setup {
+            client_id: DEMO_CLIENT_ID.into(),
+            secret: DEMO_CLIENT_SECRET.into(),
+            token_url: None,
+            // The default policy's numbers, with millisecond backoffs and short attempts.
+            retry: RetryPolicy::default()
+                .backoff(ms(1), ms(10))
+                .attempt_timeout(Some(ms(500))),
+            refresh: RefreshPolicy::default(),
+            api_timeout: Some(Duration::from_secs(5)),
+            paused: false,
+        }
+    }
+}
+
+impl Setup {
+    /// For tests under `tokio::time::pause()`.
+    pub fn paused() -> Setup {
+        Setup {
+            retry: RetryPolicy::default()
+                .backoff(ms(1), ms(10))
+                .attempt_timeout(None),
+            api_timeout: None,
+            paused: true,
+            ..Setup::default()
+        }
+    }
+
+    fn http(&self, timeout: Option<Duration>) -> reqwest::Client {
+        let mut builder = reqwest::Client::builder()
+            .no_proxy()
+            .redirect(reqwest::redirect::Policy::none());
+        if self.paused {
+            builder = builder.pool_max_idle_per_host(0);
+        }
+        if let Some(timeout) = timeout {
+            builder = builder.timeout(timeout);
+        }
+        builder.build().expect("reqwest client")
+    }
+
+    pub fn authenticator(&self, standin: &StandIn) -> Authenticator {
+        let token_url = self
+            .token_url
+            .clone()
+            .unwrap_or_else(|| standin.token_url());
+        let credentials = nxtsoft_client::credentials(self.client_id.clone(), self.secret.clone())
+            .token_url(token_url)
+            .build()
+            .expect("credentials");
+        Authenticator::builder(credentials)
+            .retry_policy(self.retry)
+            .refresh_policy(self.refresh)
+            .token_http_client(self.http(None))
+            .build()
+            .expect("authenticator")
+    }
+
+    pub fn client(&self, standin: &StandIn) -> Client {
+        Client::with_authenticator(
+            standin.base_url(),
+            self.http(self.api_timeout),
+            self.authenticator(standin),
+        )
+        .expect("client")
+    }
+}
+
+/// A client for the demo client with the default test setup ([`Setup::default`]): test-sized
+/// retry backoffs and attempt timeouts, no scope requested.
+pub fn fault_client(standin: &StandIn) -> Client {
+    Setup::default().client(standin)
+}
+
+/// What reached the stand-in: requests by endpoint (counted on arrival, so a request whose
+/// answer was delayed or dropped counts too) and transactions recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wire {
+    pub token: usize,
+    pub validate: usize,
+    pub post: usize,
+    pub transactions: usize,
+}
+
+/// What has reached `standin` so far.
+pub fn wire(standin: &StandIn) -> Wire {
+    let requests = standin.requests();
+    let count = |f: &dyn Fn(&RecordedRequest) -> bool| requests.iter().filter(|r| f(r)).count();
+    Wire {
+        token: count(&|r| r.endpoint == Endpoint::Token),
+        validate: count(&|r| r.path == VALIDATE_PATH),
+        post: count(&|r| r.path == POST_PATH),
+        transactions: standin.transactions().len(),
+    }
+}
+
+/// A [`Wire`] from its counts, in field order.
+pub fn wire_of(token: usize, validate: usize, post: usize, transactions: usize) -> Wire {
+    Wire {
+        token,
+        validate,
+        post,
+        transactions,
+    }
+}
+
+/// The typed token failure behind a call's error; panics if the call did not fail that way.
+pub fn token_failure<T: std::fmt::Debug>(client: &Client, result: ApiResult<T>) -> Arc<AuthError> {
+    let error = result.expect_err("the call should fail on the token");
+    client
+        .auth_error(&error)
+        .unwrap_or_else(|| panic!("not a typed token failure: {error:?}"))
+}
+
+/// The token error inside an [`AuthError`].
+pub fn token_error(error: &AuthError) -> &TokenError {
+    error.token_error()
+}
+
+/// The documented error answer behind a call's error; panics otherwise.
+pub fn error_response<T: std::fmt::Debug>(result: ApiResult<T>) -> (u16, ApiError) {
+    match result {
+        Err(Error::ErrorResponse(value)) => {
+            let status = value.status().as_u16();
+            (status, value.into_inner())
+        }
+        other => panic!("expected a documented error answer, got {other:?}"),
+    }
+}
+
+/// Waits (in real time, up to 5 s) until `condition` holds; panics otherwise.
+pub async fn eventually(what: &str, condition: impl Fn() -> bool) {
+    for _ in 0..500 {
+        if condition() {
+            return;
+        }
+        tokio::time::sleep(ms(10)).await;
+    }
+    panic!("timed out waiting until {what}");
 }
