@@ -19,6 +19,8 @@
 //! thread and runtime: on a 2-core machine each gets one core, and the client's CPU cost shows
 //! directly in the throughput.
 
+#![forbid(unsafe_code)]
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;

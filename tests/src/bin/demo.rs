@@ -4,6 +4,8 @@
 //! process; with them set, against the endpoints they name. See [`nxtsoft_standin::demo`].
 //! Logs go to stderr (`RUST_LOG`, default `warn`).
 
+#![forbid(unsafe_code)]
+
 use std::process::ExitCode;
 
 use nxtsoft_standin::demo::{self, Target};
