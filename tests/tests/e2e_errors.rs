@@ -16,8 +16,8 @@ use nxtsoft_client::Client;
 use nxtsoft_standin::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Fault, SCOPE_MOCK, SCOPE_POST};
 use support::{
     MOCK_ONLY_ID, MOCK_ONLY_SECRET, SeparateClock, client, client_for, client_with_policy,
-    closed_port, credentials_for, error_report, invalid_message, message, settings, standin,
-    standin_builder, trace,
+    closed_port, credentials_for, error_report, invalid_message, post, settings, standin,
+    standin_builder, trace, validate,
 };
 
 fn snapshot(name: &str, text: String) {
@@ -34,10 +34,7 @@ async fn bad_credentials_are_invalid_client_and_never_retried() {
         &[],
         ClientAuth::SecretPost,
     );
-    let error = client
-        .validate_transaction()
-        .body(message("bad-credentials-1"))
-        .send()
+    let error = validate(&client, "bad-credentials-1")
         .await
         .expect_err("refused");
     let auth = client.auth_error(&error).expect("a typed token error");
@@ -62,10 +59,7 @@ async fn bad_credentials_with_client_secret_basic_are_a_401_invalid_client() {
         &[],
         ClientAuth::SecretBasic,
     );
-    let error = client
-        .validate_transaction()
-        .body(message("bad-credentials-1"))
-        .send()
+    let error = validate(&client, "bad-credentials-1")
         .await
         .expect_err("refused");
     let auth = client.auth_error(&error).expect("a typed token error");
@@ -88,12 +82,7 @@ async fn a_scope_the_client_is_not_allowed_is_invalid_scope() {
         &[SCOPE_POST],
         ClientAuth::SecretPost,
     );
-    let error = client
-        .post_transaction()
-        .body(message("invalid-scope-1"))
-        .send()
-        .await
-        .expect_err("refused");
+    let error = post(&client, "invalid-scope-1").await.expect_err("refused");
     let auth = client.auth_error(&error).expect("a typed token error");
     assert_eq!(auth.oauth_code(), Some(&OAuthErrorCode::InvalidScope));
     let stats = standin.stats();
@@ -115,10 +104,7 @@ async fn a_missing_scope_is_a_403_and_not_retried() {
         &[SCOPE_MOCK],
         ClientAuth::SecretPost,
     );
-    let error = client
-        .post_transaction()
-        .body(message("missing-scope-1"))
-        .send()
+    let error = post(&client, "missing-scope-1")
         .await
         .expect_err("forbidden");
     assert_eq!(error.status(), Some(StatusCode::FORBIDDEN));
@@ -138,17 +124,9 @@ async fn an_expired_token_is_healed_by_one_resend() {
     let server = SeparateClock::start(standin_builder().token_lifetime(Duration::from_secs(3600)));
     let standin = server.standin();
     let client = client(standin);
-    client
-        .validate_transaction()
-        .body(message("expired-1"))
-        .send()
-        .await
-        .expect("first call");
+    validate(&client, "expired-1").await.expect("first call");
     server.advance(Duration::from_secs(3600));
-    let healed = client
-        .validate_transaction()
-        .body(message("expired-2"))
-        .send()
+    let healed = validate(&client, "expired-2")
         .await
         .expect("healed by one re-send");
     assert!(healed.valid);
@@ -180,12 +158,7 @@ async fn tokens_expired_on_arrival_cannot_heal() {
         .await
         .expect("stand-in starts");
     let client = client(&standin);
-    let error = client
-        .validate_transaction()
-        .body(message("expired-1"))
-        .send()
-        .await
-        .expect_err("401");
+    let error = validate(&client, "expired-1").await.expect_err("401");
     assert_eq!(error.status(), Some(StatusCode::UNAUTHORIZED));
     let stats = standin.stats();
     assert_eq!(stats.token_requests, 2);
@@ -204,17 +177,9 @@ async fn tokens_expired_on_arrival_cannot_heal() {
 async fn a_revoked_token_is_healed_by_one_resend() {
     let standin = standin().await;
     let client = client(&standin);
-    client
-        .validate_transaction()
-        .body(message("revoked-1"))
-        .send()
-        .await
-        .expect("first call");
+    validate(&client, "revoked-1").await.expect("first call");
     assert_eq!(standin.revoke_all_tokens(), 1);
-    let healed = client
-        .validate_transaction()
-        .body(message("revoked-2"))
-        .send()
+    let healed = validate(&client, "revoked-2")
         .await
         .expect("healed by one re-send");
     assert!(healed.valid);
@@ -245,24 +210,11 @@ async fn a_token_revoked_twice_in_a_row_is_not_healed_twice() {
         &standin,
         RefreshPolicy::default().min_reject_interval(Duration::from_secs(3600)),
     );
-    client
-        .validate_transaction()
-        .body(message("revoked-1"))
-        .send()
-        .await
-        .expect("first call");
+    validate(&client, "revoked-1").await.expect("first call");
     standin.revoke_all_tokens();
-    client
-        .validate_transaction()
-        .body(message("revoked-2"))
-        .send()
-        .await
-        .expect("healed once");
+    validate(&client, "revoked-2").await.expect("healed once");
     standin.revoke_all_tokens();
-    let error = client
-        .validate_transaction()
-        .body(message("revoked-3"))
-        .send()
+    let error = validate(&client, "revoked-3")
         .await
         .expect_err("not healed twice");
     assert_eq!(error.status(), Some(StatusCode::UNAUTHORIZED));
@@ -288,12 +240,7 @@ async fn an_api_that_always_answers_401_gets_one_resend_only() {
     let standin = standin().await;
     let client = client(&standin);
     standin.inject_api_faults(2, Fault::status(StatusCode::UNAUTHORIZED));
-    let error = client
-        .validate_transaction()
-        .body(message("always-401-1"))
-        .send()
-        .await
-        .expect_err("401");
+    let error = validate(&client, "always-401-1").await.expect_err("401");
     assert_eq!(error.status(), Some(StatusCode::UNAUTHORIZED));
     let stats = standin.stats();
     assert_eq!(stats.token_requests, 2);
@@ -345,12 +292,7 @@ async fn a_server_error_is_returned_and_not_resent() {
         1,
         Fault::status_with_retry_after(StatusCode::SERVICE_UNAVAILABLE, "7"),
     );
-    let error = client
-        .post_transaction()
-        .body(message("server-error-1"))
-        .send()
-        .await
-        .expect_err("503");
+    let error = post(&client, "server-error-1").await.expect_err("503");
     let nxtsoft_client::Error::ErrorResponse(response) = &error else {
         panic!("expected an error answer, got {error}");
     };
@@ -373,10 +315,7 @@ async fn a_token_endpoint_server_error_is_retried_then_typed() {
     let standin = standin().await;
     let client = client(&standin);
     standin.inject_token_faults(3, Fault::status(StatusCode::SERVICE_UNAVAILABLE));
-    let error = client
-        .validate_transaction()
-        .body(message("token-down-1"))
-        .send()
+    let error = validate(&client, "token-down-1")
         .await
         .expect_err("no token");
     let auth = client.auth_error(&error).expect("a typed token error");
@@ -404,10 +343,7 @@ async fn an_unreachable_api_host_is_a_communication_error() {
         .expect("credentials");
     let client =
         Client::authenticated(credentials, &format!("http://127.0.0.1:{port}")).expect("client");
-    let error = client
-        .validate_transaction()
-        .body(message("unreachable-1"))
-        .send()
+    let error = validate(&client, "unreachable-1")
         .await
         .expect_err("unreachable");
     assert!(matches!(
@@ -432,10 +368,7 @@ async fn an_unreachable_token_endpoint_is_a_typed_transport_error() {
         .build()
         .expect("credentials");
     let client = Client::authenticated(credentials, standin.base_url()).expect("client");
-    let error = client
-        .validate_transaction()
-        .body(message("unreachable-1"))
-        .send()
+    let error = validate(&client, "unreachable-1")
         .await
         .expect_err("unreachable");
     let auth = client.auth_error(&error).expect("a typed token error");

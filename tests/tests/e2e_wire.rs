@@ -5,19 +5,14 @@ mod support;
 
 use nxtsoft_auth::ClientAuth;
 use nxtsoft_standin::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Endpoint, SCOPE_MOCK};
-use support::{client, client_for, invalid_message, message, settings, standin, wire_text};
+use support::{client, client_for, invalid_message, post, settings, standin, validate, wire_text};
 
 #[tokio::test]
 async fn validate_transaction_on_the_wire_and_typed() {
     let standin = standin().await;
     let client = client(&standin);
 
-    let valid = client
-        .validate_transaction()
-        .body(message("wire-valid-1"))
-        .send()
-        .await
-        .expect("validates");
+    let valid = validate(&client, "wire-valid-1").await.expect("validates");
     let invalid = client
         .validate_transaction()
         .body(invalid_message("wire-invalid-1"))
@@ -67,18 +62,8 @@ async fn post_transaction_on_the_wire_and_typed_and_idempotent() {
     let standin = standin().await;
     let client = client(&standin);
 
-    let first = client
-        .post_transaction()
-        .body(message("wire-post-1"))
-        .send()
-        .await
-        .expect("posts");
-    let again = client
-        .post_transaction()
-        .body(message("wire-post-1"))
-        .send()
-        .await
-        .expect("replays");
+    let first = post(&client, "wire-post-1").await.expect("posts");
+    let again = post(&client, "wire-post-1").await.expect("replays");
 
     let stats = standin.stats();
     assert_eq!(stats.token_requests, 1);
@@ -125,12 +110,7 @@ async fn token_request_with_client_secret_basic_on_the_wire() {
         &[SCOPE_MOCK],
         ClientAuth::SecretBasic,
     );
-    client
-        .validate_transaction()
-        .body(message("wire-basic-1"))
-        .send()
-        .await
-        .expect("validates");
+    validate(&client, "wire-basic-1").await.expect("validates");
 
     let stats = standin.stats();
     assert_eq!(stats.token_requests, 1);

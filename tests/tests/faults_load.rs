@@ -54,12 +54,7 @@ async fn sixty_four_workers_through_token_rotation() {
                         break;
                     }
                     let reference = format!("load-{worker}-{n}");
-                    match client
-                        .validate_transaction()
-                        .body(message(&reference))
-                        .send()
-                        .await
-                    {
+                    match validate(&client, &reference).await {
                         Ok(_) => ok.fetch_add(1, Ordering::Relaxed),
                         Err(error) => {
                             if error.status().is_some_and(|s| s == 401) {

@@ -101,14 +101,7 @@ async fn fault_token_endpoint_down() {
     };
     let client = setup.client(&standin);
 
-    let failure = token_failure(
-        &client,
-        client
-            .validate_transaction()
-            .body(message("d-1"))
-            .send()
-            .await,
-    );
+    let failure = token_failure(&client, validate(&client, "d-1").await);
     assert!(
         matches!(token_error(&failure), TokenError::Transport(_)),
         "{failure:?}"
@@ -119,14 +112,7 @@ async fn fault_token_endpoint_down() {
         "3 attempts"
     );
     // The failure is shared for the backoff: an immediate second call makes no request.
-    let again = token_failure(
-        &client,
-        client
-            .validate_transaction()
-            .body(message("d-1"))
-            .send()
-            .await,
-    );
+    let again = token_failure(&client, validate(&client, "d-1").await);
     assert!(matches!(token_error(&again), TokenError::Transport(_)));
     assert_eq!(client.authenticator().stats().token_requests, 3);
     assert_eq!(
@@ -144,20 +130,14 @@ async fn fault_token_endpoint_refusing() {
         ..Setup::default()
     };
     let client = setup.client(&standin);
-    let failure = token_failure(
-        &client,
-        client.post_transaction().body(message("r-1")).send().await,
-    );
+    let failure = token_failure(&client, post(&client, "r-1").await);
     assert_eq!(failure.oauth_code(), Some(&OAuthErrorCode::InvalidClient));
     assert_eq!(
         token_error(&failure).status(),
         Some(StatusCode::BAD_REQUEST)
     );
     assert!(!token_error(&failure).is_retryable());
-    let again = token_failure(
-        &client,
-        client.post_transaction().body(message("r-1")).send().await,
-    );
+    let again = token_failure(&client, post(&client, "r-1").await);
     assert_eq!(again.oauth_code(), Some(&OAuthErrorCode::InvalidClient));
     assert_eq!(standin.stats().token_error("invalid_client"), 1);
     assert_eq!(
@@ -176,14 +156,7 @@ async fn fault_token_endpoint_timing_out() {
         ..Setup::default()
     };
     let client = setup.client(&standin);
-    let failure = token_failure(
-        &client,
-        client
-            .validate_transaction()
-            .body(message("t-1"))
-            .send()
-            .await,
-    );
+    let failure = token_failure(&client, validate(&client, "t-1").await);
     assert!(
         matches!(token_error(&failure), TokenError::Timeout(_)),
         "{failure:?}"
@@ -211,14 +184,7 @@ async fn fault_token_endpoint_dripping_slowly() {
         ..Setup::default()
     };
     let client = setup.client(&standin);
-    let failure = token_failure(
-        &client,
-        client
-            .validate_transaction()
-            .body(message("s-1"))
-            .send()
-            .await,
-    );
+    let failure = token_failure(&client, validate(&client, "s-1").await);
     assert!(
         matches!(token_error(&failure), TokenError::Timeout(_)),
         "the attempt timeout covers reading the body: {failure:?}"
@@ -259,14 +225,7 @@ async fn fault_token_endpoint_closing_mid_body() {
         ..Setup::default()
     };
     let client = setup.client(&standin);
-    let failure = token_failure(
-        &client,
-        client
-            .validate_transaction()
-            .body(message("c-1"))
-            .send()
-            .await,
-    );
+    let failure = token_failure(&client, validate(&client, "c-1").await);
     assert!(
         matches!(token_error(&failure), TokenError::Transport(_)),
         "{failure:?}"
@@ -295,14 +254,7 @@ async fn fault_token_endpoint_html() {
         ..Setup::default()
     };
     let client = setup.client(&standin);
-    let failure = token_failure(
-        &client,
-        client
-            .validate_transaction()
-            .body(message("h-1"))
-            .send()
-            .await,
-    );
+    let failure = token_failure(&client, validate(&client, "h-1").await);
     assert!(
         matches!(
             token_error(&failure),
@@ -315,14 +267,7 @@ async fn fault_token_endpoint_html() {
     // An HTML page with 200 (a captive portal, a login page): not a token, not retried.
     standin.inject_token_faults(1, Fault::Body(FaultBody::Html));
     tokio::time::sleep(ms(5)).await; // past the 1 ms failure backoff
-    let failure = token_failure(
-        &client,
-        client
-            .validate_transaction()
-            .body(message("h-1"))
-            .send()
-            .await,
-    );
+    let failure = token_failure(&client, validate(&client, "h-1").await);
     match token_error(&failure) {
         TokenError::InvalidResponse(why) => assert!(why.reason().contains("not JSON"), "{why}"),
         other => panic!("{other:?}"),
@@ -343,14 +288,7 @@ async fn fault_token_endpoint_200_with_error_body() {
         }),
     );
     let client = fault_client(&standin);
-    let failure = token_failure(
-        &client,
-        client
-            .validate_transaction()
-            .body(message("e-1"))
-            .send()
-            .await,
-    );
+    let failure = token_failure(&client, validate(&client, "e-1").await);
     // Reported as the OAuth error it is (not "access_token is missing"), and not retried.
     assert_eq!(failure.oauth_code(), Some(&OAuthErrorCode::InvalidClient));
     assert_eq!(token_error(&failure).status(), Some(StatusCode::OK));
@@ -372,10 +310,7 @@ async fn fault_token_endpoint_429_with_retry_after() {
         Fault::status_with_retry_after(StatusCode::TOO_MANY_REQUESTS, "2"),
     );
     let started = Instant::now();
-    let response = client
-        .validate_transaction()
-        .body(message("ra-1"))
-        .send()
+    let response = validate(&client, "ra-1")
         .await
         .expect("succeeds after the Retry-After wait");
     assert!(response.into_inner().valid);
@@ -392,14 +327,7 @@ async fn fault_token_endpoint_429_with_retry_after() {
         1,
         Fault::status_with_retry_after(StatusCode::TOO_MANY_REQUESTS, "60"),
     );
-    let failure = token_failure(
-        &client,
-        client
-            .validate_transaction()
-            .body(message("ra-2"))
-            .send()
-            .await,
-    );
+    let failure = token_failure(&client, validate(&client, "ra-2").await);
     assert_eq!(
         token_error(&failure).status(),
         Some(StatusCode::TOO_MANY_REQUESTS)
@@ -410,24 +338,14 @@ async fn fault_token_endpoint_429_with_retry_after() {
     );
     assert_eq!(wire(&standin), wire_of(3, 1, 0, 0));
     tokio::time::advance(Duration::from_secs(30)).await;
-    token_failure(
-        &client,
-        client
-            .validate_transaction()
-            .body(message("ra-2"))
-            .send()
-            .await,
-    );
+    token_failure(&client, validate(&client, "ra-2").await);
     assert_eq!(
         wire(&standin),
         wire_of(3, 1, 0, 0),
         "still waiting as asked"
     );
     tokio::time::advance(Duration::from_secs(31)).await;
-    client
-        .validate_transaction()
-        .body(message("ra-2"))
-        .send()
+    validate(&client, "ra-2")
         .await
         .expect("succeeds once the wait is over");
     assert_eq!(wire(&standin), wire_of(4, 2, 0, 0));
@@ -438,14 +356,7 @@ async fn fault_token_endpoint_429_without_retry_after() {
     let standin = standin().await;
     let client = Setup::paused().client(&standin);
     standin.inject_token_faults(3, Fault::status(StatusCode::TOO_MANY_REQUESTS));
-    let failure = token_failure(
-        &client,
-        client
-            .validate_transaction()
-            .body(message("n-1"))
-            .send()
-            .await,
-    );
+    let failure = token_failure(&client, validate(&client, "n-1").await);
     assert_eq!(
         failure.oauth_code(),
         Some(&OAuthErrorCode::Other("temporarily_unavailable".into()))
@@ -463,10 +374,7 @@ async fn fault_token_endpoint_429_without_retry_after() {
     // After the failure backoff (at most 1 s), a single 429 is retried away.
     tokio::time::advance(Duration::from_secs(1)).await;
     standin.inject_token_faults(1, Fault::status(StatusCode::TOO_MANY_REQUESTS));
-    client
-        .validate_transaction()
-        .body(message("n-1"))
-        .send()
+    validate(&client, "n-1")
         .await
         .expect("second attempt succeeds");
     assert_eq!(wire(&standin), wire_of(5, 1, 0, 0));
@@ -478,30 +386,19 @@ async fn fault_token_endpoint_5xx_burst() {
     // A burst shorter than the attempts: invisible to the caller.
     standin.inject_token_faults(2, Fault::status(StatusCode::INTERNAL_SERVER_ERROR));
     let client = Setup::paused().client(&standin);
-    client
-        .post_transaction()
-        .body(message("b-1"))
-        .send()
-        .await
-        .expect("third attempt succeeds");
+    post(&client, "b-1").await.expect("third attempt succeeds");
     assert_eq!(wire(&standin), wire_of(3, 0, 1, 1));
 
     // A burst longer than the attempts: the error, shared during the backoff, then recovery.
     standin.inject_token_faults(5, Fault::status(StatusCode::SERVICE_UNAVAILABLE));
     let client = Setup::paused().client(&standin);
-    let failure = token_failure(
-        &client,
-        client.post_transaction().body(message("b-2")).send().await,
-    );
+    let failure = token_failure(&client, post(&client, "b-2").await);
     assert_eq!(
         token_error(&failure).status(),
         Some(StatusCode::SERVICE_UNAVAILABLE)
     );
     assert_eq!(wire(&standin), wire_of(6, 0, 1, 1));
-    let again = token_failure(
-        &client,
-        client.post_transaction().body(message("b-2")).send().await,
-    );
+    let again = token_failure(&client, post(&client, "b-2").await);
     assert_eq!(
         token_error(&again).status(),
         Some(StatusCode::SERVICE_UNAVAILABLE)
@@ -512,10 +409,7 @@ async fn fault_token_endpoint_5xx_burst() {
         "no request during the backoff"
     );
     tokio::time::advance(Duration::from_secs(1)).await;
-    client
-        .post_transaction()
-        .body(message("b-2"))
-        .send()
+    post(&client, "b-2")
         .await
         .expect("recovers after the burst");
     assert_eq!(wire(&standin), wire_of(9, 0, 2, 2));
@@ -527,14 +421,7 @@ async fn fault_token_endpoint_invalid_json() {
     let standin = standin().await;
     standin.inject_token_faults(1, Fault::Body(FaultBody::Malformed));
     let client = fault_client(&standin);
-    let failure = token_failure(
-        &client,
-        client
-            .validate_transaction()
-            .body(message("j-1"))
-            .send()
-            .await,
-    );
+    let failure = token_failure(&client, validate(&client, "j-1").await);
     match token_error(&failure) {
         TokenError::InvalidResponse(why) => assert!(why.reason().contains("not JSON"), "{why}"),
         other => panic!("{other:?}"),
@@ -547,14 +434,7 @@ async fn fault_token_endpoint_huge_body() {
     let standin = standin().await;
     standin.inject_token_faults(1, Fault::Body(FaultBody::Huge(4 * 1024 * 1024)));
     let client = fault_client(&standin);
-    let failure = token_failure(
-        &client,
-        client
-            .validate_transaction()
-            .body(message("g-1"))
-            .send()
-            .await,
-    );
+    let failure = token_failure(&client, validate(&client, "g-1").await);
     assert!(
         matches!(token_error(&failure), TokenError::BodyTooLarge { limit } if *limit == nxtsoft_auth::MAX_TOKEN_RESPONSE_BYTES),
         "{failure:?}"
@@ -574,14 +454,7 @@ async fn fault_token_endpoint_redirect() {
         },
     );
     let client = fault_client(&standin);
-    let failure = token_failure(
-        &client,
-        client
-            .validate_transaction()
-            .body(message("x-1"))
-            .send()
-            .await,
-    );
+    let failure = token_failure(&client, validate(&client, "x-1").await);
     assert!(
         matches!(token_error(&failure), TokenError::UnexpectedStatus { status, .. } if *status == StatusCode::FOUND),
         "{failure:?}"
@@ -604,10 +477,7 @@ async fn fault_api_401_once() {
     let standin = standin().await;
     standin.inject_api_faults(1, Fault::status(StatusCode::UNAUTHORIZED));
     let client = fault_client(&standin);
-    let posted = client
-        .post_transaction()
-        .body(message("u-1"))
-        .send()
+    let posted = post(&client, "u-1")
         .await
         .expect("re-sent once with a new token");
     assert_eq!(posted.into_inner().client_reference_id.as_str(), "u-1");
@@ -630,8 +500,7 @@ async fn fault_api_401_always() {
     let standin = standin().await;
     standin.inject_api_faults(10, Fault::status(StatusCode::UNAUTHORIZED));
     let client = fault_client(&standin);
-    let (status, body) =
-        error_response(client.post_transaction().body(message("a-1")).send().await);
+    let (status, body) = error_response(post(&client, "a-1").await);
     assert_eq!(status, 401);
     assert_eq!(body.error, "injected_fault");
     assert_eq!(
@@ -640,7 +509,7 @@ async fn fault_api_401_always() {
         "one new token, one re-send"
     );
     // Within 5 s of the last eviction, a 401 is returned as is: no new token, no re-send.
-    let (status, _) = error_response(client.post_transaction().body(message("a-1")).send().await);
+    let (status, _) = error_response(post(&client, "a-1").await);
     assert_eq!(status, 401);
     assert_eq!(wire(&standin), wire_of(2, 0, 3, 0));
     assert_eq!(client.authenticator().stats().unauthorized_retries, 1);
@@ -655,8 +524,7 @@ async fn fault_api_403() {
         ..Setup::default()
     };
     let client = setup.client(&standin);
-    let (status, body) =
-        error_response(client.post_transaction().body(message("f-1")).send().await);
+    let (status, body) = error_response(post(&client, "f-1").await);
     assert_eq!((status, body.error.as_str()), (403, "insufficient_scope"));
     assert_eq!(wire(&standin), wire_of(1, 0, 1, 0), "a 403 is not retried");
     assert_eq!(client.authenticator().stats().unauthorized_retries, 0);
@@ -667,8 +535,7 @@ async fn fault_api_5xx() {
     let standin = standin().await;
     standin.inject_api_faults(1, Fault::status(StatusCode::INTERNAL_SERVER_ERROR));
     let client = fault_client(&standin);
-    let (status, body) =
-        error_response(client.post_transaction().body(message("5-1")).send().await);
+    let (status, body) = error_response(post(&client, "5-1").await);
     assert_eq!((status, body.error.as_str()), (500, "server_error"));
     assert_eq!(
         wire(&standin),
@@ -685,7 +552,7 @@ async fn fault_api_429() {
         Fault::status_with_retry_after(StatusCode::TOO_MANY_REQUESTS, "3"),
     );
     let client = fault_client(&standin);
-    match client.post_transaction().body(message("q-1")).send().await {
+    match post(&client, "q-1").await {
         Err(Error::UnexpectedResponse(response)) => {
             assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
             assert_eq!(
@@ -715,7 +582,7 @@ async fn fault_api_timeout() {
     // No answer in time: the client gives up at 200 ms (the stand-in, seeing the connection
     // closed, drops the request unprocessed).
     standin.inject_api_faults(1, Fault::delay(Duration::from_secs(1)));
-    match client.post_transaction().body(message("o-1")).send().await {
+    match post(&client, "o-1").await {
         Err(Error::CommunicationError(error)) => assert!(error.is_timeout(), "{error:?}"),
         other => panic!("expected a timeout, got {other:?}"),
     }
@@ -732,7 +599,7 @@ async fn fault_api_timeout() {
             interval: ms(50),
         },
     );
-    match client.post_transaction().body(message("o-2")).send().await {
+    match post(&client, "o-2").await {
         Err(Error::ResponseBodyError(error)) => assert!(error.is_timeout(), "{error:?}"),
         other => panic!("expected a timeout reading the answer, got {other:?}"),
     }
@@ -751,12 +618,7 @@ async fn fault_api_malformed_success_body() {
     let standin = standin().await;
     standin.inject_api_faults(1, Fault::Body(FaultBody::Malformed));
     let client = fault_client(&standin);
-    match client
-        .validate_transaction()
-        .body(message("m-1"))
-        .send()
-        .await
-    {
+    match validate(&client, "m-1").await {
         Err(Error::InvalidResponsePayload(bytes, _)) => {
             assert_eq!(&bytes[..], b"{\"access_token\": \"eyJ");
         }
@@ -770,7 +632,7 @@ async fn fault_api_connection_reset_after_send() {
     let standin = standin().await;
     standin.inject_api_faults(1, Fault::DropConnection);
     let client = fault_client(&standin);
-    match client.post_transaction().body(message("k-1")).send().await {
+    match post(&client, "k-1").await {
         Err(Error::CommunicationError(error)) => assert!(!error.is_timeout(), "{error:?}"),
         other => panic!("expected a communication error, got {other:?}"),
     }
@@ -792,23 +654,12 @@ async fn fault_api_connection_reset_after_send() {
 async fn fault_token_revoked_mid_run() {
     let standin = standin().await;
     let client = fault_client(&standin);
-    client
-        .post_transaction()
-        .body(message("v-1"))
-        .send()
-        .await
-        .expect("first post");
+    post(&client, "v-1").await.expect("first post");
     assert_eq!(standin.revoke_all_tokens(), 1);
-    client
-        .post_transaction()
-        .body(message("v-2"))
-        .send()
+    post(&client, "v-2")
         .await
         .expect("second post, after one 401 and a new token");
-    client
-        .validate_transaction()
-        .body(message("v-3"))
-        .send()
+    validate(&client, "v-3")
         .await
         .expect("the new token is cached");
     assert_eq!(wire(&standin), wire_of(2, 1, 3, 2));
@@ -821,19 +672,11 @@ async fn fault_clock_jump_past_expiry() {
     let standin = standin().await;
     standin.set_token_lifetime(Duration::from_secs(60));
     let client = Setup::paused().client(&standin);
-    client
-        .validate_transaction()
-        .body(message("w-1"))
-        .send()
-        .await
-        .expect("first call");
+    validate(&client, "w-1").await.expect("first call");
     tokio::time::advance(Duration::from_secs(61)).await;
     let tokens = standin.issued_tokens();
     assert!(tokens[0].expired, "expired on the stand-in's clock too");
-    client
-        .validate_transaction()
-        .body(message("w-2"))
-        .send()
+    validate(&client, "w-2")
         .await
         .expect("a new token is fetched before the call, not after a 401");
     assert_eq!(wire(&standin), wire_of(2, 2, 0, 0));

@@ -99,11 +99,7 @@ async fn posts_are_never_resent_automatically_and_manual_retries_are_idempotent(
         let reference = "dup-1";
         standin.inject_api_faults(1, case.fault.clone());
 
-        let first = client
-            .post_transaction()
-            .body(message(reference))
-            .send()
-            .await;
+        let first = post(&client, reference).await;
         assert!(
             (case.first)(&first),
             "{}: unexpected outcome {first:?}",
@@ -123,10 +119,7 @@ async fn posts_are_never_resent_automatically_and_manual_retries_are_idempotent(
 
         // A manual retry with the same reference: one transaction, the first result if the
         // first post was recorded.
-        let retry = client
-            .post_transaction()
-            .body(message(reference))
-            .send()
+        let retry = post(&client, reference)
             .await
             .unwrap_or_else(|e| panic!("{}: manual retry failed: {e:?}", case.name));
         let replayed = retry
@@ -167,21 +160,14 @@ async fn concurrent_manual_retries_after_a_lost_answer_record_one_transaction() 
             interval: ms(50),
         },
     );
-    let lost = client
-        .post_transaction()
-        .body(message("lost-1"))
-        .send()
-        .await;
+    let lost = post(&client, "lost-1").await;
     assert!(matches!(lost, Err(Error::ResponseBodyError(_))), "{lost:?}");
     assert_eq!(standin.transactions().len(), 1, "processed, answer lost");
 
     let retries = futures::future::join_all((0..16).map(|_| {
         let client = client.clone();
         async move {
-            client
-                .post_transaction()
-                .body(message("lost-1"))
-                .send()
+            post(&client, "lost-1")
                 .await
                 .map(|r| r.into_inner().transaction_id.to_string())
         }

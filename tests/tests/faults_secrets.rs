@@ -91,19 +91,9 @@ async fn no_secret_or_token_in_logs_debug_display_or_errors() {
     let client = Client::authenticated(credentials(&standin), standin.base_url()).expect("client");
     seen.push_str(&format!("{client:?}\n{:?}\n", credentials(&standin)));
 
-    let validated = client
-        .validate_transaction()
-        .body(message("s-1"))
-        .send()
-        .await
-        .expect("validate");
+    let validated = validate(&client, "s-1").await.expect("validate");
     seen.push_str(&format!("{validated:?}\n"));
-    let posted = client
-        .post_transaction()
-        .body(message("s-2"))
-        .send()
-        .await
-        .expect("post");
+    let posted = post(&client, "s-2").await.expect("post");
     seen.push_str(&format!("{posted:?}\n"));
 
     // A business error.
@@ -120,10 +110,7 @@ async fn no_secret_or_token_in_logs_debug_display_or_errors() {
 
     // A revoked token: one 401, one new token, one re-send.
     standin.revoke_all_tokens();
-    let posted = client
-        .post_transaction()
-        .body(message("s-4"))
-        .send()
+    let posted = post(&client, "s-4")
         .await
         .expect("post after the 401 re-send");
     seen.push_str(&format!("{posted:?}\n"));
@@ -145,12 +132,7 @@ async fn no_secret_or_token_in_logs_debug_display_or_errors() {
         },
     );
     let second = Client::authenticated(credentials(&standin), standin.base_url()).expect("client");
-    let error = second
-        .validate_transaction()
-        .body(message("s-5"))
-        .send()
-        .await
-        .expect_err("token refused");
+    let error = validate(&second, "s-5").await.expect_err("token refused");
     let auth = second.auth_error(&error).expect("typed token failure");
     assert!(auth.to_string().contains("[REDACTED]"), "{auth}");
     seen.push_str(&everything_about(&error));
@@ -159,12 +141,7 @@ async fn no_secret_or_token_in_logs_debug_display_or_errors() {
 
     standin.inject_api_faults(2, Fault::status(StatusCode::UNAUTHORIZED));
     let third = Client::authenticated(credentials(&standin), standin.base_url()).expect("client");
-    let error = third
-        .post_transaction()
-        .body(message("s-6"))
-        .send()
-        .await
-        .expect_err("401 twice");
+    let error = post(&third, "s-6").await.expect_err("401 twice");
     assert!(matches!(&error, Error::ErrorResponse(v) if v.status() == 401));
     seen.push_str(&everything_about(&error));
     seen.push_str(&format!("{third:?}\n{:?}\n", third.authenticator()));

@@ -22,7 +22,7 @@ use nxtsoft_auth::{
     AuthError, Authenticator, ClientAuth, CredentialsBuilder, RefreshPolicy, RetryPolicy,
     TokenError, api_http_client,
 };
-use nxtsoft_client::types::{ApiError, TransactionMessage};
+use nxtsoft_client::types::{ApiError, PostResult, TransactionMessage, ValidationResult};
 use nxtsoft_client::{Client, Error, Scope};
 use nxtsoft_standin::{
     DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Endpoint, RecordedRequest, StandIn, StandInBuilder,
@@ -501,6 +501,24 @@ pub fn wire_of(token: usize, validate: usize, post: usize, transactions: usize) 
         post,
         transactions,
     }
+}
+
+/// `validate_transaction` of the sample [`message`] with this reference.
+pub async fn validate(client: &Client, reference: &str) -> ApiResult<ValidationResult> {
+    client
+        .validate_transaction()
+        .body(message(reference))
+        .send()
+        .await
+}
+
+/// `post_transaction` of the sample [`message`] with this reference.
+pub async fn post(client: &Client, reference: &str) -> ApiResult<PostResult> {
+    client
+        .post_transaction()
+        .body(message(reference))
+        .send()
+        .await
 }
 
 /// The typed token failure behind a call's error; panics if the call did not fail that way.
