@@ -9,11 +9,14 @@ use http::HeaderValue;
 use http::header::AUTHORIZATION;
 use reqwest::StatusCode;
 
-use crate::cache::{Cache, RefreshPolicy};
+use crate::cache::Cache;
+use crate::challenge::rejects_scope;
 use crate::credentials::Credentials;
 use crate::error::{AuthError, ConfigError};
-use crate::source::{ClientCredentialsSource, RetryPolicy, TokenSource, token_http_client};
+use crate::policy::{RefreshPolicy, RetryPolicy};
+use crate::source::{ClientCredentialsSource, TokenSource, token_http_client};
 use crate::stats::{Counters, Stats};
+use crate::url_policy::{bypasses_proxy, check_base_url};
 
 /// How many distinct recent token failures [`Authenticator::recover_error`] can give back.
 pub const RECENT_ERRORS: usize = 32;
@@ -41,8 +44,10 @@ pub const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
 /// See [`RefreshPolicy`] (when tokens are refreshed) and [`RetryPolicy`] (how the token
 /// endpoint is retried). A 401 evicts only the rejected token (a newer cached token is kept),
 /// fetches one new token shared with every concurrent caller, and re-sends the request once
-/// if its body could be cloned. Nothing else is ever re-sent, so a payment cannot be
-/// duplicated by this layer; a 403 is returned as it is.
+/// if its body could be cloned. A 401 whose `WWW-Authenticate` challenge says
+/// `error="insufficient_scope"` is returned as it is: a new token with the same scopes cannot
+/// help. Nothing else is ever re-sent, so a payment cannot be duplicated by this layer; a 403
+/// is returned as it is.
 #[derive(Clone)]
 pub struct Authenticator {
     inner: Arc<Inner>,
@@ -66,12 +71,10 @@ impl Authenticator {
     /// A builder for client credentials, to change policies or the token HTTP client.
     pub fn builder(credentials: Credentials) -> AuthenticatorBuilder {
         AuthenticatorBuilder {
-            source: SourceConfig::Credentials {
-                credentials: Box::new(credentials),
-                retry: RetryPolicy::default(),
-                http: None,
-                default_lifetime: DEFAULT_LIFETIME,
-            },
+            credentials: Box::new(credentials),
+            retry: RetryPolicy::default(),
+            http: None,
+            default_lifetime: DEFAULT_LIFETIME,
             refresh: RefreshPolicy::default(),
         }
     }
@@ -86,10 +89,11 @@ impl Authenticator {
         )
     }
 
-    /// A builder over a custom [`TokenSource`] (to change the refresh policy).
-    pub fn source_builder(source: impl TokenSource) -> AuthenticatorBuilder {
-        AuthenticatorBuilder {
-            source: SourceConfig::Custom(Arc::new(source)),
+    /// A builder over a custom [`TokenSource`] (to change the refresh policy). It has no
+    /// token endpoint settings: the source does its own fetching.
+    pub fn source_builder(source: impl TokenSource) -> SourceAuthenticatorBuilder {
+        SourceAuthenticatorBuilder {
+            source: Arc::new(source),
             refresh: RefreshPolicy::default(),
         }
     }
@@ -117,7 +121,7 @@ impl Authenticator {
             .cache
             .header()
             .await
-            .map_err(|error| self.remember(AuthError::Token(error)))
+            .map_err(|error| self.remember(error))
     }
 
     /// Sets the `Authorization` header of `request`. Called by the generated client's `pre`
@@ -158,6 +162,12 @@ impl Authenticator {
         let Some(sent) = sent else {
             return Ok(response);
         };
+        if rejects_scope(response.headers()) {
+            tracing::info!(
+                "401 with error=\"insufficient_scope\": a new token would carry the same scopes; not re-sent"
+            );
+            return Ok(response);
+        }
         self.inner.cache.evict(&sent);
         let Some(mut copy) = copy else {
             tracing::debug!("401 for a request whose body cannot be cloned; not re-sent");
@@ -229,21 +239,13 @@ impl fmt::Debug for Authenticator {
     }
 }
 
-enum SourceConfig {
-    Credentials {
-        credentials: Box<Credentials>,
-        retry: RetryPolicy,
-        http: Option<reqwest::Client>,
-        default_lifetime: Duration,
-    },
-    Custom(Arc<dyn TokenSource>),
-}
-
-/// Builder for an [`Authenticator`]; see [`Authenticator::builder`] and
-/// [`Authenticator::source_builder`].
+/// Builder for a client-credentials [`Authenticator`]; see [`Authenticator::builder`].
 #[must_use]
 pub struct AuthenticatorBuilder {
-    source: SourceConfig,
+    credentials: Box<Credentials>,
+    retry: RetryPolicy,
+    http: Option<reqwest::Client>,
+    default_lifetime: Duration,
     refresh: RefreshPolicy,
 }
 
@@ -254,34 +256,26 @@ impl AuthenticatorBuilder {
         self
     }
 
-    /// Sets the token endpoint retry policy (client credentials only).
+    /// Sets the token endpoint retry policy.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        if let SourceConfig::Credentials { retry, .. } = &mut self.source {
-            *retry = policy;
-        }
+        self.retry = policy;
         self
     }
 
-    /// Uses this HTTP client for the token endpoint (client credentials only), for example
-    /// for a proxy or a private CA. Build it with
-    /// `redirect(reqwest::redirect::Policy::none())`: a followed redirect would send the
-    /// client secret elsewhere.
+    /// Uses this HTTP client for the token endpoint, for example for a private CA. Build it
+    /// with `redirect(reqwest::redirect::Policy::none())`: a followed redirect would send the
+    /// client secret elsewhere, and with `no_proxy()` for a plain-http loopback token URL.
+    /// Without it, the authenticator builds its own: no redirects, 5 s connect timeout,
+    /// 10 s per request, environment proxies honoured except for plain-http loopback URLs.
     pub fn token_http_client(mut self, client: reqwest::Client) -> Self {
-        if let SourceConfig::Credentials { http, .. } = &mut self.source {
-            *http = Some(client);
-        }
+        self.http = Some(client);
         self
     }
 
-    /// Lifetime assumed when the token response has no `expires_in` (client credentials only;
-    /// default [`DEFAULT_LIFETIME`]).
+    /// Lifetime assumed when the token response has no `expires_in` (default
+    /// [`DEFAULT_LIFETIME`]).
     pub fn default_lifetime(mut self, lifetime: Duration) -> Self {
-        if let SourceConfig::Credentials {
-            default_lifetime, ..
-        } = &mut self.source
-        {
-            *default_lifetime = lifetime;
-        }
+        self.default_lifetime = lifetime;
         self
     }
 
@@ -289,54 +283,74 @@ impl AuthenticatorBuilder {
     pub fn build(self) -> Result<Authenticator, ConfigError> {
         self.refresh.validate()?;
         let counters = Arc::new(Counters::default());
-        match self.source {
-            SourceConfig::Custom(source) => Ok(Authenticator::assemble(
-                source,
-                self.refresh,
-                counters,
-                "custom token source".into(),
-            )),
-            SourceConfig::Credentials {
-                credentials,
-                retry,
-                http,
-                default_lifetime,
-            } => {
-                let description = format!(
-                    "client credentials (client_id {:?}, token endpoint {})",
-                    credentials.client_id(),
-                    credentials.token_url().host_str().unwrap_or("")
-                );
-                let http = match http {
-                    Some(http) => http,
-                    None => token_http_client()?,
-                };
-                let source = ClientCredentialsSource::new(
-                    *credentials,
-                    http,
-                    retry,
-                    default_lifetime,
-                    Arc::clone(&counters),
-                )?;
-                Ok(Authenticator::assemble(
-                    Arc::new(source),
-                    self.refresh,
-                    counters,
-                    description,
-                ))
-            }
-        }
+        let credentials = *self.credentials;
+        let description = format!(
+            "client credentials (client_id {:?}, token endpoint {})",
+            credentials.client_id(),
+            credentials.token_url().host_str().unwrap_or("")
+        );
+        let http = match self.http {
+            Some(http) => http,
+            None => token_http_client(credentials.token_url())?,
+        };
+        let source = ClientCredentialsSource::new(
+            credentials,
+            http,
+            self.retry,
+            self.default_lifetime,
+            Arc::clone(&counters),
+        )?;
+        Ok(Authenticator::assemble(
+            Arc::new(source),
+            self.refresh,
+            counters,
+            description,
+        ))
     }
 }
 
 impl fmt::Debug for AuthenticatorBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let source = match &self.source {
-            SourceConfig::Credentials { credentials, .. } => format!("{credentials:?}"),
-            SourceConfig::Custom(_) => "custom token source".into(),
-        };
         f.debug_struct("AuthenticatorBuilder")
-            .field("source", &source)
+            .field("credentials", &self.credentials)
+            .field("retry", &self.retry)
+            .field("refresh", &self.refresh)
+            .field("default_lifetime", &self.default_lifetime)
+            .finish()
+    }
+}
+
+/// Builder for an [`Authenticator`] over a custom [`TokenSource`]; see
+/// [`Authenticator::source_builder`].
+#[must_use]
+pub struct SourceAuthenticatorBuilder {
+    source: Arc<dyn TokenSource>,
+    refresh: RefreshPolicy,
+}
+
+impl SourceAuthenticatorBuilder {
+    /// Sets the refresh policy.
+    pub fn refresh_policy(mut self, policy: RefreshPolicy) -> Self {
+        self.refresh = policy;
+        self
+    }
+
+    /// Builds the authenticator.
+    pub fn build(self) -> Result<Authenticator, ConfigError> {
+        self.refresh.validate()?;
+        Ok(Authenticator::assemble(
+            self.source,
+            self.refresh,
+            Arc::new(Counters::default()),
+            "custom token source".into(),
+        ))
+    }
+}
+
+impl fmt::Debug for SourceAuthenticatorBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SourceAuthenticatorBuilder")
+            .field("source", &"custom token source")
             .field("refresh", &self.refresh)
             .finish()
     }
@@ -376,8 +390,28 @@ fn resend_copy(request: &reqwest::Request) -> Option<reqwest::Request> {
 
 /// The HTTP client for API requests: rustls, redirects not followed (a banking API should not
 /// redirect, and a redirect must not carry the token elsewhere), 10 s connect timeout, 60 s
-/// request timeout, TCP keep-alive, idle connections kept 90 s.
+/// request timeout, TCP keep-alive, idle connections kept 90 s. Proxies from the environment
+/// are honoured; prefer [`api_http_client_for`], which bypasses them for a plain-http
+/// loopback API.
 pub fn api_http_client() -> Result<reqwest::Client, ConfigError> {
+    api_client_builder().build().map_err(ConfigError::HttpClient)
+}
+
+/// [`api_http_client`] for the API at `base_url`: a plain-http loopback base URL never goes
+/// through a proxy (the bearer token would travel to it in cleartext); `https` keeps
+/// honouring `HTTPS_PROXY`/`ALL_PROXY`/`NO_PROXY`.
+pub fn api_http_client_for(base_url: &str) -> Result<reqwest::Client, ConfigError> {
+    let base_url = check_base_url(base_url)?;
+    let builder = api_client_builder();
+    let builder = if bypasses_proxy(&base_url) {
+        builder.no_proxy()
+    } else {
+        builder
+    };
+    builder.build().map_err(ConfigError::HttpClient)
+}
+
+fn api_client_builder() -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(Duration::from_secs(10))
@@ -385,8 +419,6 @@ pub fn api_http_client() -> Result<reqwest::Client, ConfigError> {
         .tcp_keepalive(Duration::from_secs(60))
         .pool_idle_timeout(Duration::from_secs(90))
         .user_agent(concat!("nxtsoft-auth/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(ConfigError::HttpClient)
 }
 
 #[cfg(test)]

@@ -1,21 +1,18 @@
 //! The token cache: refresh-ahead, single flight for fetches and failures, failure backoff,
-//! and eviction of a token the API rejected.
+//! bounded waits, and eviction of a token the API rejected.
 //!
-//! Timeline of a token of lifetime `L`, measured on the monotonic clock from the moment its
-//! request was sent:
-//!
-//! ```text
-//! 0 ─────────── fresh ───────────▶ 0.75·L − jitter ── usable, refreshed in the background ──▶ L − margin ── expired ──▶ L
-//! ```
-//!
+//! When a token is fresh, usable or dead is decided by one pure function,
+//! [`Cached::freshness`], on instants computed once by [`RefreshPolicy::schedule`]:
 //! * fresh: served from the cache (one read lock, one header clone);
-//! * usable: still served; the first caller starts ONE background fetch and nobody waits;
-//! * past the hard deadline `L − margin`: callers wait on a single shared fetch.
+//! * refresh due: still served; the first caller starts ONE background fetch and nobody waits;
+//! * dead: callers wait on a single shared fetch, at most the policy's `max_wait`.
 //!
 //! A fetch runs in a spawned task. Callers await a shared handle to it, so a caller that is
-//! dropped never cancels the fetch or leaves the cache in a half state. A failed fetch is
-//! remembered for a backoff: during it, callers with no usable token get that same error at
-//! once, and no new request is made.
+//! dropped never cancels the fetch. Whatever happens to the task (it finishes, fails, panics,
+//! or is dropped unpolled because its runtime shut down), its in-flight marker is cleared: a
+//! guard owned by the task's future does it on drop. A failed fetch is remembered for a
+//! backoff: during it, callers with no usable token get that same error at once, with the
+//! time of the next attempt, and no new request is made.
 
 use std::fmt;
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -27,141 +24,67 @@ use http::HeaderValue;
 use tokio::time::Instant;
 use tracing::Instrument as _;
 
-use crate::error::{Chain, ConfigError, TokenError};
+use crate::error::{AuthError, Chain, TokenError};
+use crate::policy::RefreshPolicy;
 use crate::source::{FetchedToken, TokenSource};
 use crate::stats::Counters;
 use crate::token::AccessToken;
 
-/// When to refresh a token, how long to keep using it, and how long to wait after failures.
-///
-/// Defaults, and why:
-/// * refresh ahead at **75 %** of the lifetime, minus a random jitter of up to **5 %** of the
-///   lifetime (at most 60 s), so a fleet started together does not refresh in lockstep. For a
-///   one-hour token that leaves 14–15 minutes for a background refresh to succeed;
-/// * hard deadline **`min(10 % of lifetime, 30 s)`** before expiry: enough for a request in
-///   flight to reach the API with the token still valid, scaled down for short lifetimes
-///   (a 10 s token is used for 9 s);
-/// * after a failed fetch, no new fetch for **1 s**, doubling per consecutive failure up to
-///   **30 s** (each delay jittered down by up to half), and never sooner than a
-///   `Retry-After` the token endpoint sent;
-/// * a 401 evicts the rejected token at most once per **5 s**: if the API keeps rejecting
-///   brand-new tokens, a new token would not help and each would be billed.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct RefreshPolicy {
-    refresh_fraction: f64,
-    jitter_fraction: f64,
-    max_jitter: Duration,
-    margin_fraction: f64,
-    max_margin: Duration,
-    failure_backoff: Duration,
-    max_failure_backoff: Duration,
-    min_reject_interval: Duration,
-}
-
-impl Default for RefreshPolicy {
-    fn default() -> Self {
-        Self {
-            refresh_fraction: 0.75,
-            jitter_fraction: 0.05,
-            max_jitter: Duration::from_secs(60),
-            margin_fraction: 0.10,
-            max_margin: Duration::from_secs(30),
-            failure_backoff: Duration::from_secs(1),
-            max_failure_backoff: Duration::from_secs(30),
-            min_reject_interval: Duration::from_secs(5),
-        }
-    }
-}
-
-impl RefreshPolicy {
-    /// Fraction of the lifetime after which a background refresh starts (default 0.75).
-    pub fn refresh_fraction(mut self, fraction: f64) -> Self {
-        self.refresh_fraction = fraction;
-        self
-    }
-
-    /// Random jitter subtracted from the refresh time: up to `fraction` of the lifetime,
-    /// at most `max` (defaults 0.05 and 60 s). `0.0` disables it.
-    pub fn jitter(mut self, fraction: f64, max: Duration) -> Self {
-        self.jitter_fraction = fraction;
-        self.max_jitter = max;
-        self
-    }
-
-    /// Safety margin before expiry after which a token is no longer used: `fraction` of the
-    /// lifetime, at most `max` (defaults 0.10 and 30 s).
-    pub fn expiry_margin(mut self, fraction: f64, max: Duration) -> Self {
-        self.margin_fraction = fraction;
-        self.max_margin = max;
-        self
-    }
-
-    /// Wait after a failed fetch before the next one (`initial`, doubling per consecutive
-    /// failure up to `max`; defaults 1 s and 30 s).
-    pub fn failure_backoff(mut self, initial: Duration, max: Duration) -> Self {
-        self.failure_backoff = initial;
-        self.max_failure_backoff = max.max(initial);
-        self
-    }
-
-    /// Minimum time between two 401-triggered evictions (default 5 s).
-    pub fn min_reject_interval(mut self, interval: Duration) -> Self {
-        self.min_reject_interval = interval;
-        self
-    }
-
-    pub(crate) fn validate(&self) -> Result<(), ConfigError> {
-        let fraction = |f: f64| f.is_finite() && (0.0..=1.0).contains(&f);
-        if !fraction(self.refresh_fraction) || self.refresh_fraction == 0.0 {
-            return Err(ConfigError::InvalidPolicy(
-                "refresh fraction must be in (0, 1]",
-            ));
-        }
-        if !fraction(self.jitter_fraction) {
-            return Err(ConfigError::InvalidPolicy(
-                "jitter fraction must be in [0, 1]",
-            ));
-        }
-        if !fraction(self.margin_fraction) || self.margin_fraction == 1.0 {
-            return Err(ConfigError::InvalidPolicy(
-                "expiry margin fraction must be in [0, 1)",
-            ));
-        }
-        Ok(())
-    }
-
-    /// Fresh-until and usable-until offsets for a token of this lifetime.
-    pub(crate) fn windows(&self, lifetime: Duration) -> (Duration, Duration) {
-        let margin = lifetime.mul_f64(self.margin_fraction).min(self.max_margin);
-        let usable = lifetime.saturating_sub(margin);
-        let jitter = lifetime
-            .mul_f64(self.jitter_fraction)
-            .min(self.max_jitter)
-            .mul_f64(fastrand::f64());
-        let fresh = lifetime
-            .mul_f64(self.refresh_fraction)
-            .saturating_sub(jitter)
-            .min(usable);
-        (fresh, usable)
-    }
-
-    fn backoff_after(&self, consecutive_failures: u32) -> Duration {
-        let exponent = consecutive_failures.saturating_sub(1).min(31);
-        let full = self
-            .failure_backoff
-            .saturating_mul(1u32 << exponent)
-            .min(self.max_failure_backoff);
-        full.mul_f64(0.5 + 0.5 * fastrand::f64())
-    }
-}
-
-struct Cached {
+/// A cached token and the instants of its life.
+pub(crate) struct Cached {
     token: AccessToken,
-    fresh_until: Instant,
+    refresh_at: Instant,
     usable_until: Instant,
 }
 
-type Outcome = Result<Arc<Cached>, Arc<TokenError>>;
+/// Where a cached token stands at some instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Freshness {
+    /// Served; nothing else to do.
+    Fresh,
+    /// Still served, and a background refresh is due.
+    RefreshDue,
+    /// Past its usable deadline: never handed out again.
+    Dead,
+}
+
+impl Cached {
+    /// The one decision both the fast and the slow path make.
+    pub(crate) fn freshness(&self, now: Instant) -> Freshness {
+        if now < self.refresh_at {
+            Freshness::Fresh
+        } else if now < self.usable_until {
+            Freshness::RefreshDue
+        } else {
+            Freshness::Dead
+        }
+    }
+}
+
+/// A failed fetch as its callers see it: the error, and when the next fetch may start.
+#[derive(Clone)]
+struct FetchFailure {
+    error: Arc<TokenError>,
+    retry_at: Option<Instant>,
+}
+
+impl FetchFailure {
+    fn unscheduled(error: TokenError) -> Self {
+        Self {
+            error: Arc::new(error),
+            retry_at: None,
+        }
+    }
+
+    fn to_auth_error(&self, now: Instant) -> AuthError {
+        AuthError::new(
+            Arc::clone(&self.error),
+            self.retry_at.map(|at| at.saturating_duration_since(now)),
+        )
+    }
+}
+
+type Outcome = Result<Arc<Cached>, FetchFailure>;
 type SharedFetch = Shared<BoxFuture<'static, Outcome>>;
 
 struct Inflight {
@@ -188,6 +111,27 @@ impl State {
     fn failure_blocks(&self, now: Instant) -> bool {
         self.failure.as_ref().is_some_and(|f| now < f.retry_at)
     }
+
+    /// A fresh token, or one whose refresh is already under way or held back by a backoff.
+    fn servable_without_work(&self, now: Instant) -> Option<&Cached> {
+        let cached = self.current.as_deref()?;
+        match cached.freshness(now) {
+            Freshness::Fresh => Some(cached),
+            Freshness::RefreshDue
+                if self.inflight.is_some() || self.failure_blocks(now) =>
+            {
+                Some(cached)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// What a caller on the slow path does.
+enum Decision {
+    Serve(HeaderValue),
+    Fail(FetchFailure),
+    Wait(u64, SharedFetch),
 }
 
 pub(crate) struct Cache {
@@ -196,8 +140,6 @@ pub(crate) struct Cache {
     policy: RefreshPolicy,
     counters: Arc<Counters>,
 }
-
-const TASK_LOST: &str = "the token fetch task was cancelled or panicked";
 
 impl Cache {
     pub(crate) fn new(
@@ -222,63 +164,100 @@ impl Cache {
     }
 
     /// The `Authorization` header value of a usable token, fetching one if needed.
-    pub(crate) async fn header(self: &Arc<Self>) -> Result<HeaderValue, Arc<TokenError>> {
-        let now = Instant::now();
-        {
-            let state = self.read();
-            if let Some(cached) = &state.current
-                && (now < cached.fresh_until
-                    || (now < cached.usable_until
-                        && (state.inflight.is_some() || state.failure_blocks(now))))
-            {
-                Counters::bump(&self.counters.cache_hits);
-                return Ok(cached.token.header_value().clone());
-            }
+    pub(crate) async fn header(self: &Arc<Self>) -> Result<HeaderValue, AuthError> {
+        if let Some(cached) = self.read().servable_without_work(Instant::now()) {
+            Counters::bump(&self.counters.cache_hits);
+            return Ok(cached.token.header_value().clone());
         }
-        self.header_slow(now).await
+        self.header_slow().await
     }
 
-    async fn header_slow(self: &Arc<Self>, now: Instant) -> Result<HeaderValue, Arc<TokenError>> {
-        let fetch = {
-            let mut state = self.write();
-            if let Some(cached) = state.current.clone() {
-                if now < cached.usable_until {
-                    if now >= cached.fresh_until
-                        && state.inflight.is_none()
-                        && !state.failure_blocks(now)
-                    {
-                        tracing::debug!(
-                            "token past its refresh time; refreshing in the background"
-                        );
+    async fn header_slow(self: &Arc<Self>) -> Result<HeaderValue, AuthError> {
+        // A fetch abandoned by its runtime is joined again once: the second round starts a
+        // new fetch on this caller's runtime.
+        let mut rounds = 0;
+        loop {
+            rounds += 1;
+            let (id, fetch) = match self.decide(Instant::now()) {
+                Decision::Serve(header) => {
+                    Counters::bump(&self.counters.cache_hits);
+                    return Ok(header);
+                }
+                Decision::Fail(failure) => return Err(failure.to_auth_error(Instant::now())),
+                Decision::Wait(id, fetch) => (id, fetch),
+            };
+            if rounds == 1 {
+                Counters::bump(&self.counters.waits);
+            }
+            // The fetch task bounds itself to `max_wait`; this is the net for a task whose
+            // runtime stopped making progress.
+            let outcome = match self.policy.max_wait_value() {
+                Some(max_wait) => {
+                    let net = max_wait + Duration::from_secs(1);
+                    match tokio::time::timeout(net, fetch).await {
+                        Ok(outcome) => outcome,
+                        Err(_) => {
+                            self.abandon(id);
+                            let error = TokenError::FetchTimedOut { waited: net };
+                            return Err(AuthError::new(Arc::new(error), None));
+                        }
+                    }
+                }
+                None => fetch.await,
+            };
+            match outcome {
+                Ok(cached) => return Ok(cached.token.header_value().clone()),
+                Err(failure) if rounds == 1 && matches!(*failure.error, TokenError::Abandoned) => {
+                    continue;
+                }
+                Err(failure) => return Err(failure.to_auth_error(Instant::now())),
+            }
+        }
+    }
+
+    fn decide(self: &Arc<Self>, now: Instant) -> Decision {
+        let mut state = self.write();
+        if let Some(cached) = state.current.clone() {
+            match cached.freshness(now) {
+                Freshness::Fresh => return Decision::Serve(cached.token.header_value().clone()),
+                Freshness::RefreshDue => {
+                    if state.inflight.is_none() && !state.failure_blocks(now) {
+                        tracing::debug!("token past its refresh point; refreshing in the background");
                         Counters::bump(&self.counters.background_refreshes);
                         // The handle is kept in the state; nobody waits on it.
-                        drop(self.start_fetch(&mut state, true));
+                        if let Err(failure) = self.start_fetch(&mut state, true) {
+                            tracing::warn!(error = %Chain(&*failure.error), "background refresh not started");
+                        }
                     }
-                    Counters::bump(&self.counters.cache_hits);
-                    return Ok(cached.token.header_value().clone());
+                    return Decision::Serve(cached.token.header_value().clone());
                 }
-                state.current = None;
+                Freshness::Dead => state.current = None,
             }
-            if let Some(inflight) = &state.inflight {
-                inflight.future.clone()
-            } else if let Some(failure) = state.failure.as_ref().filter(|f| now < f.retry_at) {
-                return Err(Arc::clone(&failure.error));
-            } else {
-                self.start_fetch(&mut state, false)
-            }
-        };
-        Counters::bump(&self.counters.waits);
-        fetch
-            .await
-            .map(|cached| cached.token.header_value().clone())
+        }
+        if let Some(inflight) = &state.inflight {
+            return Decision::Wait(inflight.id, inflight.future.clone());
+        }
+        if let Some(failure) = state.failure.as_ref().filter(|f| now < f.retry_at) {
+            return Decision::Fail(FetchFailure {
+                error: Arc::clone(&failure.error),
+                retry_at: Some(failure.retry_at),
+            });
+        }
+        match self.start_fetch(&mut state, false) {
+            Ok((id, fetch)) => Decision::Wait(id, fetch),
+            Err(failure) => Decision::Fail(failure),
+        }
     }
 
     /// Starts a fetch in a spawned task and records it as in flight.
-    fn start_fetch(self: &Arc<Self>, state: &mut State, background: bool) -> SharedFetch {
-        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-            let error = Arc::new(TokenError::Internal("no Tokio runtime is running"));
-            return futures::future::ready(Err(error)).boxed().shared();
-        };
+    fn start_fetch(
+        self: &Arc<Self>,
+        state: &mut State,
+        background: bool,
+    ) -> Result<(u64, SharedFetch), FetchFailure> {
+        let runtime = tokio::runtime::Handle::try_current().map_err(|_| {
+            FetchFailure::unscheduled(TokenError::Internal("no Tokio runtime is running"))
+        })?;
         let id = state.next_id;
         state.next_id += 1;
         Counters::bump(&self.counters.fetches);
@@ -287,25 +266,41 @@ impl Cache {
         } else {
             tracing::info_span!("nxtsoft_auth.fetch", fetch = id)
         };
-        let cache = Arc::clone(self);
+        // Owned by the task's future from here on: dropped with it, even if it is never
+        // polled, so the in-flight marker cannot outlive the task.
+        let guard = FinishGuard {
+            cache: Arc::clone(self),
+            id,
+            armed: true,
+        };
         let task = async move {
-            let mut guard = FinishGuard {
-                cache: Arc::clone(&cache),
-                id,
-                armed: true,
+            let mut guard = guard;
+            let cache = Arc::clone(&guard.cache);
+            let fetch = std::panic::AssertUnwindSafe(cache.source.fetch()).catch_unwind();
+            let bounded = match cache.policy.max_wait_value() {
+                Some(max_wait) => tokio::time::timeout(max_wait, fetch)
+                    .await
+                    .map_err(|_| TokenError::FetchTimedOut { waited: max_wait }),
+                None => Ok(fetch.await),
             };
-            let outcome = match cache.source.fetch().await {
-                Ok(fetched) => Ok(Arc::new(cache.schedule(fetched))),
-                Err(error) => Err(Arc::new(error)),
+            let result = match bounded {
+                Ok(Ok(Ok(fetched))) => cache.accept(fetched),
+                Ok(Ok(Err(error))) => Err(error),
+                Ok(Err(_panic)) => Err(TokenError::Internal("the token source panicked")),
+                Err(timed_out) => Err(timed_out),
             };
             guard.armed = false;
-            cache.finish(id, &outcome);
-            outcome
+            cache.finish(id, result)
         };
         let join = runtime.spawn(task.instrument(span));
         let future = async move {
-            join.await
-                .unwrap_or_else(|_| Err(Arc::new(TokenError::Internal(TASK_LOST))))
+            join.await.unwrap_or_else(|error| {
+                Err(FetchFailure::unscheduled(if error.is_panic() {
+                    TokenError::Internal("the token source panicked")
+                } else {
+                    TokenError::Abandoned
+                }))
+            })
         }
         .boxed()
         .shared();
@@ -313,66 +308,89 @@ impl Cache {
             id,
             future: future.clone(),
         });
-        future
+        Ok((id, future))
     }
 
-    fn schedule(&self, fetched: FetchedToken) -> Cached {
-        let (fresh, usable) = self.policy.windows(fetched.lifetime());
-        let start = fetched.requested_at_instant();
+    /// Schedules a fetched token; refuses one that is already past its usable deadline.
+    fn accept(&self, fetched: FetchedToken) -> Result<Cached, TokenError> {
+        let schedule = self.policy.schedule(fetched.lifetime());
+        let start = fetched.requested_at();
         let at = |offset: Duration| start.checked_add(offset).unwrap_or(start);
-        Cached {
-            fresh_until: at(fresh),
-            usable_until: at(usable),
+        let cached = Cached {
+            refresh_at: at(schedule.refresh_at),
+            usable_until: at(schedule.usable_until),
             token: fetched.token().clone(),
+        };
+        let now = Instant::now();
+        if cached.freshness(now) == Freshness::Dead {
+            return Err(TokenError::ExpiredOnArrival {
+                lifetime: fetched.lifetime(),
+                took: now.saturating_duration_since(start),
+            });
         }
+        Ok(cached)
     }
 
-    fn finish(&self, id: u64, outcome: &Outcome) {
+    fn finish(&self, id: u64, result: Result<Cached, TokenError>) -> Outcome {
         let now = Instant::now();
         let mut state = self.write();
         if state.inflight.as_ref().is_some_and(|i| i.id == id) {
             state.inflight = None;
         }
-        match outcome {
+        match result {
             Ok(cached) => {
                 tracing::info!(
-                    fresh_for_secs = cached
-                        .fresh_until
-                        .saturating_duration_since(now)
-                        .as_secs_f64(),
-                    usable_for_secs = cached
-                        .usable_until
-                        .saturating_duration_since(now)
-                        .as_secs_f64(),
+                    refresh_in_secs = cached.refresh_at.saturating_duration_since(now).as_secs_f64(),
+                    usable_for_secs = cached.usable_until.saturating_duration_since(now).as_secs_f64(),
                     "access token cached"
                 );
-                state.current = Some(Arc::clone(cached));
+                let cached = Arc::new(cached);
+                state.current = Some(Arc::clone(&cached));
                 state.failure = None;
+                Ok(cached)
             }
             Err(error) => {
                 Counters::bump(&self.counters.fetch_failures);
-                let kept_old = state.current.as_ref().is_some_and(|c| now < c.usable_until);
+                let kept_old = state
+                    .current
+                    .as_ref()
+                    .is_some_and(|c| c.freshness(now) != Freshness::Dead);
                 if kept_old {
                     Counters::bump(&self.counters.refresh_failures);
                 }
                 let consecutive = state.failure.as_ref().map_or(1, |f| f.consecutive + 1);
                 let backoff = self
                     .policy
-                    .backoff_after(consecutive)
+                    .backoff(error.is_retryable(), consecutive)
                     .max(error.retry_after().unwrap_or_default());
                 tracing::warn!(
-                    error = %Chain(&**error),
+                    error = %Chain(&error),
                     consecutive,
                     kept_old_token = kept_old,
                     next_attempt_in_ms = backoff.as_millis() as u64,
                     "token fetch failed"
                 );
+                let error = Arc::new(error);
+                let retry_at = now + backoff;
                 state.failure = Some(Failure {
-                    error: Arc::clone(error),
-                    retry_at: now + backoff,
+                    error: Arc::clone(&error),
+                    retry_at,
                     consecutive,
                 });
+                Err(FetchFailure {
+                    error,
+                    retry_at: Some(retry_at),
+                })
             }
+        }
+    }
+
+    /// Forgets fetch `id` if it is still the one in flight: the next caller starts anew.
+    fn abandon(&self, id: u64) {
+        let mut state = self.write();
+        if state.inflight.as_ref().is_some_and(|i| i.id == id) {
+            tracing::warn!(fetch = id, "token fetch abandoned: it ended without finishing");
+            state.inflight = None;
         }
     }
 
@@ -389,7 +407,7 @@ impl Cache {
             return false;
         }
         if state.last_rejection.is_some_and(|last| {
-            now.saturating_duration_since(last) < self.policy.min_reject_interval
+            now.saturating_duration_since(last) < self.policy.min_reject_interval_value()
         }) {
             tracing::warn!("API rejected the token again soon after an eviction; not evicting");
             return false;
@@ -409,21 +427,27 @@ impl fmt::Debug for Cache {
         match &state.current {
             Some(c) => s
                 .field("token", &"[REDACTED]")
-                .field("fresh_for", &c.fresh_until.saturating_duration_since(now))
+                .field("refresh_in", &c.refresh_at.saturating_duration_since(now))
                 .field("usable_for", &c.usable_until.saturating_duration_since(now)),
             None => s.field("token", &None::<()>),
         };
         s.field("fetch_in_flight", &state.inflight.is_some());
         if let Some(failure) = &state.failure {
             s.field("last_failure", &failure.error.to_string())
-                .field("consecutive_failures", &failure.consecutive);
+                .field("consecutive_failures", &failure.consecutive)
+                .field(
+                    "next_attempt_in",
+                    &failure.retry_at.saturating_duration_since(now),
+                );
         }
         s.finish()
     }
 }
 
-/// Records a failure if the fetch task ends without finishing (panic in the source, or the
-/// runtime shutting down), so the in-flight marker can never be left behind.
+/// Ends a fetch whose task was dropped before it finished (unpolled or mid-way, because its
+/// runtime shut down): the in-flight marker goes, and nothing is remembered, so the next call
+/// simply starts a new fetch. (A panicking token source is caught inside the task and
+/// remembered as a failure like any other.)
 struct FinishGuard {
     cache: Arc<Cache>,
     id: u64,
@@ -433,8 +457,7 @@ struct FinishGuard {
 impl Drop for FinishGuard {
     fn drop(&mut self) {
         if self.armed {
-            self.cache
-                .finish(self.id, &Err(Arc::new(TokenError::Internal(TASK_LOST))));
+            self.cache.abandon(self.id);
         }
     }
 }
@@ -443,62 +466,28 @@ impl Drop for FinishGuard {
 mod tests {
     use super::*;
 
-    #[test]
-    fn windows_scale_with_lifetime() {
-        let policy = RefreshPolicy::default();
-        let hour = Duration::from_secs(3600);
-        for _ in 0..100 {
-            let (fresh, usable) = policy.windows(hour);
-            assert_eq!(usable, Duration::from_secs(3570));
-            assert!(fresh <= Duration::from_secs(2700) && fresh >= Duration::from_secs(2640));
-            let (fresh, usable) = policy.windows(Duration::from_secs(10));
-            assert_eq!(usable, Duration::from_secs(9));
-            assert!(fresh <= Duration::from_millis(7500) && fresh >= Duration::from_millis(7000));
-        }
-        assert_eq!(
-            policy.windows(Duration::ZERO),
-            (Duration::ZERO, Duration::ZERO)
-        );
+    fn cached(refresh_in: u64, usable_for: u64) -> (Cached, Instant) {
+        let now = Instant::now();
+        let token = AccessToken::new("t").unwrap();
+        let at = |s: u64| now + Duration::from_secs(s);
+        (
+            Cached {
+                token,
+                refresh_at: at(refresh_in),
+                usable_until: at(usable_for),
+            },
+            now,
+        )
     }
 
     #[test]
-    fn failure_backoff_doubles_with_cap() {
-        let policy = RefreshPolicy::default();
-        for _ in 0..100 {
-            let b1 = policy.backoff_after(1);
-            assert!(b1 >= Duration::from_millis(500) && b1 <= Duration::from_secs(1));
-            let b3 = policy.backoff_after(3);
-            assert!(b3 >= Duration::from_secs(2) && b3 <= Duration::from_secs(4));
-            assert!(policy.backoff_after(40) <= Duration::from_secs(30));
-        }
-    }
-
-    #[test]
-    fn policy_validation() {
-        assert!(RefreshPolicy::default().validate().is_ok());
-        assert!(
-            RefreshPolicy::default()
-                .refresh_fraction(0.0)
-                .validate()
-                .is_err()
-        );
-        assert!(
-            RefreshPolicy::default()
-                .refresh_fraction(f64::NAN)
-                .validate()
-                .is_err()
-        );
-        assert!(
-            RefreshPolicy::default()
-                .jitter(1.5, Duration::ZERO)
-                .validate()
-                .is_err()
-        );
-        assert!(
-            RefreshPolicy::default()
-                .expiry_margin(1.0, Duration::ZERO)
-                .validate()
-                .is_err()
-        );
+    fn freshness_is_decided_by_the_two_instants() {
+        let (token, now) = cached(10, 20);
+        let after = |s: u64| now + Duration::from_secs(s);
+        assert_eq!(token.freshness(now), Freshness::Fresh);
+        assert_eq!(token.freshness(after(9)), Freshness::Fresh);
+        assert_eq!(token.freshness(after(10)), Freshness::RefreshDue);
+        assert_eq!(token.freshness(after(19)), Freshness::RefreshDue);
+        assert_eq!(token.freshness(after(20)), Freshness::Dead);
     }
 }

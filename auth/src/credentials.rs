@@ -6,7 +6,7 @@ use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
 use crate::error::ConfigError;
-use crate::url_policy::{check_base_url, check_token_url};
+use crate::url_policy::check_token_url;
 
 /// How the client authenticates to the token endpoint (RFC 6749 §2.3.1). Exactly one method
 /// is used per request, never both.
@@ -164,13 +164,19 @@ impl CredentialsBuilder {
         self
     }
 
-    /// Validates and builds the credentials: the token URL must be `https` (or loopback),
-    /// id and secret non-empty, scopes valid RFC 6749 §3.3 scope tokens.
+    /// Validates and builds the credentials: the token URL must be `https` (or loopback), the
+    /// id non-empty, without leading or trailing whitespace and without control characters
+    /// (refused, never trimmed), the secret non-empty and used exactly as given (whatever it
+    /// holds; [`EnvConfig`](crate::EnvConfig) is stricter, since a stray newline from an env
+    /// file is the usual cause), scopes valid RFC 6749 §3.3 scope tokens.
     pub fn build(self) -> Result<Credentials, ConfigError> {
         let token_url = check_token_url(&self.token_url)?;
-        let client_id = self.client_id.trim().to_owned();
+        let client_id = self.client_id;
         if client_id.is_empty() {
             return Err(ConfigError::EmptyClientId);
+        }
+        if let Some(reason) = unusable(&client_id) {
+            return Err(ConfigError::InvalidClientId { reason });
         }
         if self.client_secret.expose_secret().is_empty() {
             return Err(ConfigError::EmptyClientSecret);
@@ -201,6 +207,18 @@ impl CredentialsBuilder {
     }
 }
 
+/// Why an id (or a secret read from the environment) cannot be used as given; never quotes
+/// the value.
+pub(crate) fn unusable(value: &str) -> Option<&'static str> {
+    if value.chars().any(char::is_control) {
+        Some("contains a control character (a newline or carriage return from an env file?)")
+    } else if value.trim() != value {
+        Some("has leading or trailing whitespace (it is not trimmed: remove it where the value is set)")
+    } else {
+        None
+    }
+}
+
 impl fmt::Debug for CredentialsBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CredentialsBuilder")
@@ -213,125 +231,15 @@ impl fmt::Debug for CredentialsBuilder {
     }
 }
 
-/// Configuration read from the environment.
-///
-/// | variable | meaning |
-/// | --- | --- |
-/// | `NXTSOFT_CLIENT_ID` | client id (required) |
-/// | `NXTSOFT_CLIENT_SECRET` | client secret (required) |
-/// | `NXTSOFT_API_BASE_URL` | API base URL (required) |
-/// | `NXTSOFT_TOKEN_URL` | token endpoint (optional; default given by the caller) |
-/// | `NXTSOFT_SCOPES` | scopes separated by spaces or commas (optional) |
-/// | `NXTSOFT_CLIENT_AUTH` | `client_secret_post` (default) or `client_secret_basic` (optional) |
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct EnvConfig {
-    /// The credentials.
-    pub credentials: Credentials,
-    /// The API base URL (checked with [`check_base_url`](crate::check_base_url)).
-    pub api_base_url: String,
-}
-
-impl EnvConfig {
-    /// Name of the client id variable.
-    pub const CLIENT_ID: &'static str = "NXTSOFT_CLIENT_ID";
-    /// Name of the client secret variable.
-    pub const CLIENT_SECRET: &'static str = "NXTSOFT_CLIENT_SECRET";
-    /// Name of the token URL variable.
-    pub const TOKEN_URL: &'static str = "NXTSOFT_TOKEN_URL";
-    /// Name of the scopes variable.
-    pub const SCOPES: &'static str = "NXTSOFT_SCOPES";
-    /// Name of the API base URL variable.
-    pub const API_BASE_URL: &'static str = "NXTSOFT_API_BASE_URL";
-    /// Name of the client authentication method variable.
-    pub const CLIENT_AUTH: &'static str = "NXTSOFT_CLIENT_AUTH";
-
-    /// Reads the process environment. `default_token_url` is used when `NXTSOFT_TOKEN_URL`
-    /// is not set. Errors name the missing or invalid variable.
-    pub fn from_env(default_token_url: &str) -> Result<Self, ConfigError> {
-        Self::from_lookup(default_token_url, |name| std::env::var(name).ok())
-    }
-
-    /// Like [`from_env`](Self::from_env), reading variables through `lookup` (a map in tests,
-    /// a secret store, ...). Empty values count as unset.
-    pub fn from_lookup(
-        default_token_url: &str,
-        lookup: impl Fn(&str) -> Option<String>,
-    ) -> Result<Self, ConfigError> {
-        let get = |name: &'static str| lookup(name).filter(|v| !v.trim().is_empty());
-        let require = |name: &'static str| get(name).ok_or(ConfigError::MissingVar { name });
-        let client_id = require(Self::CLIENT_ID)?;
-        let client_secret = SecretString::from(require(Self::CLIENT_SECRET)?);
-        let api_base_url = require(Self::API_BASE_URL)?;
-        check_base_url(&api_base_url).map_err(|error| ConfigError::InvalidVar {
-            name: Self::API_BASE_URL,
-            reason: error.to_string(),
-        })?;
-        let token_url = get(Self::TOKEN_URL).unwrap_or_else(|| default_token_url.to_owned());
-        let client_auth = match get(Self::CLIENT_AUTH) {
-            None => ClientAuth::default(),
-            Some(value) => ClientAuth::parse(&value).ok_or_else(|| ConfigError::InvalidVar {
-                name: Self::CLIENT_AUTH,
-                reason: "expected client_secret_post or client_secret_basic".into(),
-            })?,
-        };
-        let scopes: Vec<String> = get(Self::SCOPES)
-            .map(|v| {
-                v.split(|c: char| c == ',' || c.is_whitespace())
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default();
-        let credentials = Credentials::builder(token_url, client_id, client_secret)
-            .scopes(scopes)
-            .client_auth(client_auth)
-            .build()
-            .map_err(|error| match error {
-                ConfigError::InvalidUrl { reason, .. } => ConfigError::InvalidVar {
-                    name: Self::TOKEN_URL,
-                    reason,
-                },
-                ConfigError::InvalidScope { scope } => ConfigError::InvalidVar {
-                    name: Self::SCOPES,
-                    reason: format!("invalid scope {scope:?}"),
-                },
-                other => other,
-            })?;
-        Ok(Self {
-            credentials,
-            api_base_url: api_base_url.trim().to_owned(),
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-
     use super::*;
 
     const SECRET: &str = "p@ss+w/rd:%&=";
 
-    fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
-        let map: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        move |name| map.get(name).cloned()
-    }
-
-    fn full() -> Vec<(&'static str, &'static str)> {
-        vec![
-            ("NXTSOFT_CLIENT_ID", "client-1"),
-            ("NXTSOFT_CLIENT_SECRET", SECRET),
-            ("NXTSOFT_API_BASE_URL", "https://api.example.com/v1"),
-        ]
-    }
-
     #[test]
     fn builder_validates_and_dedups_scopes() {
-        let credentials = Credentials::builder("https://a.example/token", " id ", SECRET)
+        let credentials = Credentials::builder("https://a.example/token", "id", SECRET)
             .scope("a/b")
             .scopes(["c", "a/b"])
             .build()
@@ -352,6 +260,24 @@ mod tests {
             Credentials::builder("https://a.example/token", "", SECRET).build(),
             Err(ConfigError::EmptyClientId)
         ));
+        for id in [" id", "id\n", "i\rd", "id\t"] {
+            assert!(
+                matches!(
+                    Credentials::builder("https://a.example/token", id, SECRET).build(),
+                    Err(ConfigError::InvalidClientId { .. })
+                ),
+                "{id:?}"
+            );
+        }
+        // A secret is used exactly as given, spaces and control characters included.
+        for secret in [" s3cr3t", "s3cr3t\n", "s3c\0r3t"] {
+            let credentials = Credentials::builder("https://a.example/token", "id", secret)
+                .build()
+                .unwrap();
+            assert_eq!(credentials.secret_str(), secret);
+        }
+        // Inner spaces are fine: only the ends are suspicious.
+        assert!(Credentials::builder("https://a.example/token", "id", "a b").build().is_ok());
         assert!(matches!(
             Credentials::builder("https://a.example/token", "id", "").build(),
             Err(ConfigError::EmptyClientSecret)
@@ -373,70 +299,6 @@ mod tests {
             "{debug}"
         );
         assert!(debug.contains("[REDACTED]"));
-    }
-
-    #[test]
-    fn env_reads_everything() {
-        let mut vars = full();
-        vars.push(("NXTSOFT_TOKEN_URL", "http://127.0.0.1:1/token"));
-        vars.push(("NXTSOFT_SCOPES", "a/b, c  d"));
-        vars.push(("NXTSOFT_CLIENT_AUTH", "client_secret_basic"));
-        let env = EnvConfig::from_lookup("https://default.example/token", lookup(&vars)).unwrap();
-        assert_eq!(env.api_base_url, "https://api.example.com/v1");
-        assert_eq!(
-            env.credentials.token_url().as_str(),
-            "http://127.0.0.1:1/token"
-        );
-        assert_eq!(env.credentials.scopes(), ["a/b", "c", "d"]);
-        assert_eq!(env.credentials.client_auth(), ClientAuth::SecretBasic);
-        assert_eq!(env.credentials.secret_str(), SECRET);
-    }
-
-    #[test]
-    fn env_defaults() {
-        let env = EnvConfig::from_lookup("https://default.example/token", lookup(&full())).unwrap();
-        assert_eq!(
-            env.credentials.token_url().as_str(),
-            "https://default.example/token"
-        );
-        assert!(env.credentials.scopes().is_empty());
-        assert_eq!(env.credentials.client_auth(), ClientAuth::SecretPost);
-    }
-
-    #[test]
-    fn env_errors_name_the_variable() {
-        for missing in [
-            "NXTSOFT_CLIENT_ID",
-            "NXTSOFT_CLIENT_SECRET",
-            "NXTSOFT_API_BASE_URL",
-        ] {
-            let vars: Vec<_> = full()
-                .into_iter()
-                .map(|(k, v)| if k == missing { (k, "  ") } else { (k, v) })
-                .collect();
-            let error = EnvConfig::from_lookup("https://d.example/t", lookup(&vars)).unwrap_err();
-            assert!(
-                matches!(error, ConfigError::MissingVar { name } if name == missing),
-                "{error:?}"
-            );
-            assert!(error.to_string().contains(missing));
-        }
-        for (name, value) in [
-            ("NXTSOFT_TOKEN_URL", "http://example.com/token"),
-            ("NXTSOFT_SCOPES", "ok \"bad"),
-            ("NXTSOFT_CLIENT_AUTH", "both"),
-            ("NXTSOFT_API_BASE_URL", "http://example.com"),
-        ] {
-            let mut vars: Vec<_> = full().into_iter().filter(|(k, _)| *k != name).collect();
-            vars.push((name, value));
-            let error = EnvConfig::from_lookup("https://d.example/t", lookup(&vars)).unwrap_err();
-            assert!(
-                matches!(&error, ConfigError::InvalidVar { name: n, .. } if *n == name),
-                "{error:?}"
-            );
-            assert!(error.to_string().contains(name));
-            assert!(!format!("{error:?}{error}").contains(SECRET));
-        }
     }
 
     #[test]

@@ -10,53 +10,68 @@ use reqwest::StatusCode;
 ///
 /// This is what [`Authenticator::authorize`](crate::Authenticator::authorize) returns. It is
 /// cheap to clone (the cause is shared). Its `Display` is a complete, one-paragraph report:
-/// what failed, the underlying cause chain (because progenitor keeps only this text), and what
-/// to check. Since the text already holds the whole chain, `source()` is `None` (so chain
-/// printers do not repeat it); the typed cause is [`token_error`](Self::token_error), whose
-/// own `source()` chain keeps the transport error.
+/// what failed, the underlying cause chain (because progenitor keeps only this text), what to
+/// check, and when the next token request is due. Since the text already holds the whole
+/// chain, `source()` is `None` (so chain printers do not repeat it); the typed cause is
+/// [`token_error`](Self::token_error), whose own `source()` chain keeps the transport error.
 ///
 /// The generated client has to pass this error through progenitor's `Error::Custom(String)`;
 /// [`Authenticator::recover_error`](crate::Authenticator::recover_error) turns that string back
 /// into this typed value.
 #[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum AuthError {
-    /// Fetching an access token failed (this fetch, or a recent one whose failure is still
-    /// remembered to avoid hammering the token endpoint).
-    Token(Arc<TokenError>),
+pub struct AuthError {
+    error: Arc<TokenError>,
+    next_attempt_in: Option<Duration>,
 }
 
 impl fmt::Display for AuthError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let error = self.token_error();
-        write!(f, "no access token: {error}")?;
-        if matches!(
-            error,
-            TokenError::Transport(_) | TokenError::Timeout(_) | TokenError::Source(_)
-        ) {
-            let mut cause = std::error::Error::source(error);
-            while let Some(inner) = cause {
-                write!(f, ": {inner}")?;
-                cause = inner.source();
-            }
+        write!(
+            f,
+            "no access token: {}. {}",
+            Chain(&*self.error),
+            self.error.hint()
+        )?;
+        if let Some(next) = self.next_attempt_in {
+            write!(f, " (next token request in {:.1} s)", next.as_secs_f64())?;
         }
-        write!(f, ". {}", error.hint())
+        Ok(())
     }
 }
 
 impl std::error::Error for AuthError {}
 
 impl AuthError {
+    /// `error`, with the delay before the next token request (rounded to 0.1 s, so the texts
+    /// of the callers that share one failure stay few).
+    pub(crate) fn new(error: Arc<TokenError>, next_attempt_in: Option<Duration>) -> Self {
+        let next_attempt_in =
+            next_attempt_in.map(|d| Duration::from_millis(d.as_millis().div_ceil(100) as u64 * 100));
+        Self {
+            error,
+            next_attempt_in,
+        }
+    }
+
     /// The token failure behind this error.
     pub fn token_error(&self) -> &TokenError {
-        match self {
-            AuthError::Token(error) => error,
-        }
+        &self.error
+    }
+
+    /// The shared token failure behind this error.
+    pub fn token_error_arc(&self) -> &Arc<TokenError> {
+        &self.error
     }
 
     /// The RFC 6749 §5.2 error code, when the token endpoint sent one.
     pub fn oauth_code(&self) -> Option<&OAuthErrorCode> {
-        self.token_error().oauth_code()
+        self.error.oauth_code()
+    }
+
+    /// How long after this error the next token request was due, when one is scheduled:
+    /// until then, callers with no usable token get this failure again without a request.
+    pub fn next_attempt_in(&self) -> Option<Duration> {
+        self.next_attempt_in
     }
 }
 
@@ -168,10 +183,37 @@ pub enum TokenError {
     /// A custom [`TokenSource`](crate::TokenSource) failed.
     #[error("token source failed")]
     Source(#[source] Box<dyn std::error::Error + Send + Sync + 'static>),
-    /// The authenticator could not run the fetch (no Tokio runtime, or the fetch task panicked
-    /// or was cancelled by a runtime shutdown).
+    /// The fetch was abandoned before it finished: the Tokio runtime that ran it shut down
+    /// (a `#[tokio::test]`, a per-call runtime or a `select!` whose runtime ended), or a
+    /// waiter gave up on a fetch that no longer made progress. Nothing is remembered: the
+    /// next call starts a new fetch.
+    #[error("the token fetch was abandoned before it finished (the Tokio runtime that ran it shut down)")]
+    Abandoned,
+    /// The token source did not finish within the refresh policy's `max_wait`.
+    #[error("the token source did not answer within {}", fmt_duration(*waited))]
+    FetchTimedOut {
+        /// How long the fetch ran before it was abandoned.
+        waited: Duration,
+    },
+    /// The token arrived with no usable lifetime left: its lifetime (minus the safety margin)
+    /// had run out while it was being fetched, or `expires_in` was 0. Handing it out would
+    /// only earn a 401.
+    #[error("the token endpoint issued a token valid for {} but answered after {}, so it was already past its usable deadline",
+        fmt_duration(*lifetime), fmt_duration(*took))]
+    ExpiredOnArrival {
+        /// The lifetime the endpoint granted.
+        lifetime: Duration,
+        /// How long the fetch took, from sending the request.
+        took: Duration,
+    },
+    /// The authenticator could not run the fetch (no Tokio runtime, or the token source
+    /// panicked).
     #[error("token fetch could not run: {0}")]
     Internal(&'static str),
+}
+
+fn fmt_duration(duration: Duration) -> String {
+    format!("{:.3} s", duration.as_secs_f64())
 }
 
 impl TokenError {
@@ -248,19 +290,36 @@ impl TokenError {
                 "The token URL does not answer like an OAuth2 token endpoint: check it"
             }
             TokenError::Source(_) => "The custom token source failed",
-            TokenError::Internal(_) => "Make sure the client is used inside a Tokio runtime",
+            TokenError::Abandoned => {
+                "Nothing is wrong with the credentials; the next call starts a new fetch. Keep one long-lived Tokio runtime for the client to avoid paying for lost fetches"
+            }
+            TokenError::FetchTimedOut { .. } => {
+                "The token source or its HTTP client hangs (no timeout?); the fetch was abandoned and the next call starts a new one"
+            }
+            TokenError::ExpiredOnArrival { .. } => {
+                "The token endpoint is too slow for the lifetime it grants (or sent expires_in 0); calls will try again shortly"
+            }
+            TokenError::Internal(_) => {
+                "Call the client from inside a Tokio runtime; if a custom token source panicked, fix it"
+            }
         }
     }
 
-    /// Whether the token endpoint request may succeed if repeated: 408, 429, 5xx, connection
-    /// failures and timeouts. Permanent OAuth error codes are never retryable.
+    /// Whether the request may succeed if repeated: 408, 429, 5xx, connection failures,
+    /// timeouts, abandoned fetches and tokens that arrived too late. Permanent OAuth error
+    /// codes are never retryable. The cache retries these about once a second; the others
+    /// with a doubling backoff.
     pub fn is_retryable(&self) -> bool {
         match self {
             TokenError::OAuth { code, status, .. } => {
                 !code.is_permanent() && retryable_status(*status)
             }
             TokenError::UnexpectedStatus { status, .. } => retryable_status(*status),
-            TokenError::Transport(_) | TokenError::Timeout(_) => true,
+            TokenError::Transport(_)
+            | TokenError::Timeout(_)
+            | TokenError::Abandoned
+            | TokenError::FetchTimedOut { .. }
+            | TokenError::ExpiredOnArrival { .. } => true,
             TokenError::BodyTooLarge { .. }
             | TokenError::InvalidResponse(_)
             | TokenError::Source(_)
@@ -332,6 +391,18 @@ pub enum ConfigError {
     /// The client secret is empty.
     #[error("client secret is empty")]
     EmptyClientSecret,
+    /// The client id cannot be used as given (it is never trimmed or altered).
+    #[error("client id {reason}")]
+    InvalidClientId {
+        /// Why it is refused.
+        reason: &'static str,
+    },
+    /// The client secret cannot be used as given (it is never trimmed or altered).
+    #[error("client secret {reason}")]
+    InvalidClientSecret {
+        /// Why it is refused (never quotes the secret).
+        reason: &'static str,
+    },
     /// A scope is not a valid RFC 6749 §3.3 scope token.
     #[error(
         "invalid scope {scope:?}: scopes are non-empty printable ASCII without spaces, quotes or backslashes"

@@ -52,8 +52,12 @@
 
 mod authenticator;
 mod cache;
+mod challenge;
 mod credentials;
+mod env;
 mod error;
+mod policy;
+mod redact;
 mod response;
 mod source;
 mod stats;
@@ -61,13 +65,15 @@ mod token;
 mod url_policy;
 
 pub use authenticator::{
-    Authenticator, AuthenticatorBuilder, DEFAULT_LIFETIME, RECENT_ERRORS, api_http_client,
+    Authenticator, AuthenticatorBuilder, DEFAULT_LIFETIME, RECENT_ERRORS,
+    SourceAuthenticatorBuilder, api_http_client, api_http_client_for,
 };
-pub use cache::RefreshPolicy;
-pub use credentials::{ClientAuth, Credentials, CredentialsBuilder, EnvConfig};
+pub use credentials::{ClientAuth, Credentials, CredentialsBuilder};
+pub use env::EnvConfig;
 pub use error::{AuthError, ConfigError, InvalidResponse, OAuthErrorCode, TokenError};
+pub use policy::{JitterFn, RefreshPolicy, RetryPolicy};
 pub use response::MAX_LIFETIME;
-pub use source::{FetchedToken, MAX_TOKEN_RESPONSE_BYTES, RetryPolicy, StaticToken, TokenSource};
+pub use source::{FetchedToken, MAX_TOKEN_RESPONSE_BYTES, StaticToken, TokenSource};
 pub use stats::Stats;
 pub use token::AccessToken;
 pub use url_policy::check_base_url;

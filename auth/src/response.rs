@@ -3,14 +3,17 @@
 //! Lenient where real servers differ (`token_type` case, `expires_in` as a number or a numeric
 //! string, missing `expires_in`), strict where it matters (the token must be a valid header
 //! value, the type must be Bearer). Error messages never quote the response, so they cannot
-//! leak a token.
+//! leak a token; the server's own words (`error_description`, `error_uri`) go through the
+//! [`Redactor`] first.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use serde_json::{Map, Value};
+use serde_json::value::RawValue;
 
 use crate::error::{InvalidResponse, OAuthErrorCode, TokenError};
+use crate::redact::Redactor;
 use crate::token::AccessToken;
 
 /// Longest lifetime believed from a server; longer values are clamped to this, so a bogus
@@ -29,48 +32,72 @@ fn invalid(reason: &'static str) -> TokenError {
     TokenError::InvalidResponse(InvalidResponse::new(reason))
 }
 
-pub(crate) fn parse_success(body: &[u8]) -> Result<TokenResponse, TokenError> {
-    let value: Value =
-        serde_json::from_slice(body).map_err(|_| invalid("response body is not JSON"))?;
-    let Value::Object(object) = value else {
-        return Err(invalid("response body is not a JSON object"));
-    };
-    match object.get("token_type") {
-        // RFC 6749 requires token_type; a missing one is taken to mean Bearer.
-        None | Some(Value::Null) => {}
-        Some(Value::String(kind)) if kind.trim().eq_ignore_ascii_case("bearer") => {}
-        Some(Value::String(_)) => {
-            return Err(invalid("token_type is not Bearer"));
-        }
-        Some(_) => return Err(invalid("token_type is not a string")),
+/// The members of a JSON object, each kept as its raw text: numbers are never converted
+/// while parsing, so a number beyond the range of `f64` (`1e400`) is still valid JSON here.
+type Members = BTreeMap<String, Box<RawValue>>;
+
+/// Why a body is not a JSON object.
+enum NotAnObject {
+    NotJson,
+    OtherJson,
+}
+
+fn members(body: &[u8]) -> Result<Members, NotAnObject> {
+    let raw: Box<RawValue> = serde_json::from_slice(body).map_err(|_| NotAnObject::NotJson)?;
+    serde_json::from_str(raw.get()).map_err(|_| NotAnObject::OtherJson)
+}
+
+/// A member's value when it is a JSON string; `Err` when it is present but something else.
+fn string_member(members: &Members, key: &str) -> Result<Option<String>, ()> {
+    match members.get(key).map(|raw| raw.get()) {
+        None | Some("null") => Ok(None),
+        Some(text) => serde_json::from_str::<String>(text).map(Some).map_err(|_| ()),
     }
-    let token = match object.get("access_token") {
-        Some(Value::String(token)) => {
-            AccessToken::new(token.as_str()).map_err(TokenError::InvalidResponse)?
+}
+
+pub(crate) fn parse_success(body: &[u8]) -> Result<TokenResponse, TokenError> {
+    let members = members(body).map_err(|why| match why {
+        NotAnObject::NotJson => invalid("response body is not JSON"),
+        NotAnObject::OtherJson => invalid("response body is not a JSON object"),
+    })?;
+    match string_member(&members, "token_type") {
+        // RFC 6749 requires token_type; a missing one is taken to mean Bearer.
+        Ok(None) => {}
+        Ok(Some(kind)) if kind.trim().eq_ignore_ascii_case("bearer") => {}
+        Ok(Some(_)) => return Err(invalid("token_type is not Bearer")),
+        Err(()) => return Err(invalid("token_type is not a string")),
+    }
+    let token = match string_member(&members, "access_token") {
+        Ok(Some(token)) => AccessToken::new(token).map_err(TokenError::InvalidResponse)?,
+        Ok(None) if members.contains_key("access_token") => {
+            return Err(invalid("access_token is not a string"));
         }
-        Some(_) => return Err(invalid("access_token is not a string")),
-        None => return Err(invalid("access_token is missing")),
+        Ok(None) => return Err(invalid("access_token is missing")),
+        Err(()) => return Err(invalid("access_token is not a string")),
     };
-    let expires_in = parse_expires_in(&object)?;
+    let expires_in = parse_expires_in(&members)?;
     Ok(TokenResponse { token, expires_in })
 }
 
-fn parse_expires_in(object: &Map<String, Value>) -> Result<Option<Duration>, TokenError> {
-    let seconds = match object.get("expires_in") {
-        None | Some(Value::Null) => return Ok(None),
-        Some(Value::Number(number)) => number
-            .as_u64()
-            .map(|s| s as f64)
-            .or_else(|| number.as_f64())
-            .ok_or_else(|| invalid("expires_in is not a number"))?,
-        Some(Value::String(text)) => text
-            .trim()
-            .parse::<f64>()
-            .map_err(|_| invalid("expires_in is a string but not a number"))?,
-        Some(_) => return Err(invalid("expires_in is not a number")),
+/// `expires_in` as a JSON number or a numeric string, in seconds, possibly fractional.
+/// Values beyond [`MAX_LIFETIME`] (up to and beyond the range of `f64`) are capped to it.
+fn parse_expires_in(members: &Members) -> Result<Option<Duration>, TokenError> {
+    let Some(raw) = members.get("expires_in").map(|raw| raw.get()) else {
+        return Ok(None);
     };
-    if !seconds.is_finite() || seconds < 0.0 {
-        return Err(invalid("expires_in is negative or not finite"));
+    let seconds = match raw.as_bytes().first() {
+        _ if raw == "null" => return Ok(None),
+        Some(b'"') => serde_json::from_str::<String>(raw)
+            .ok()
+            .and_then(|text| text.trim().parse::<f64>().ok())
+            .ok_or_else(|| invalid("expires_in is a string but not a number"))?,
+        Some(b'-' | b'0'..=b'9') => raw
+            .parse::<f64>()
+            .map_err(|_| invalid("expires_in is not a number"))?,
+        _ => return Err(invalid("expires_in is not a number")),
+    };
+    if seconds.is_nan() || seconds < 0.0 {
+        return Err(invalid("expires_in is negative or not a number"));
     }
     let max = MAX_LIFETIME.as_secs_f64();
     Ok(Some(Duration::from_secs_f64(seconds.min(max))))
@@ -82,21 +109,15 @@ pub(crate) fn parse_error(
     status: StatusCode,
     body: Option<&[u8]>,
     retry_after: Option<Duration>,
-    secret: &str,
+    redactor: &Redactor,
 ) -> TokenError {
-    let object = body
-        .and_then(|body| serde_json::from_slice::<Value>(body).ok())
-        .and_then(|value| match value {
-            Value::Object(object) => Some(object),
-            _ => None,
-        });
-    match object {
-        Some(object) if !status.is_redirection() && !status.is_success() => {
-            oauth_error(status, &object, retry_after, secret)
+    let oauth = match body.map(members) {
+        Some(Ok(members)) if !status.is_redirection() && !status.is_success() => {
+            oauth_error(status, &members, retry_after, redactor)
         }
         _ => None,
-    }
-    .unwrap_or(TokenError::UnexpectedStatus {
+    };
+    oauth.unwrap_or(TokenError::UnexpectedStatus {
         status,
         retry_after,
     })
@@ -109,37 +130,31 @@ pub(crate) fn parse_error(
 pub(crate) fn oauth_error_in_success(
     status: StatusCode,
     body: &[u8],
-    secret: &str,
+    redactor: &Redactor,
 ) -> Option<TokenError> {
-    let Ok(Value::Object(object)) = serde_json::from_slice::<Value>(body) else {
-        return None;
-    };
-    if !status.is_success() || object.contains_key("access_token") {
+    let members = members(body).ok()?;
+    if !status.is_success() || members.contains_key("access_token") {
         return None;
     }
-    oauth_error(status, &object, None, secret)
+    oauth_error(status, &members, None, redactor)
 }
 
 fn oauth_error(
     status: StatusCode,
-    object: &Map<String, Value>,
+    members: &Members,
     retry_after: Option<Duration>,
-    secret: &str,
+    redactor: &Redactor,
 ) -> Option<TokenError> {
-    let code = object
-        .get("error")
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|c| !c.is_empty())?;
     let text = |key: &str| {
-        object
-            .get(key)
-            .and_then(Value::as_str)
-            .map(|s| clean(s, secret))
-            .filter(|s| !s.is_empty())
+        string_member(members, key)
+            .ok()
+            .flatten()
+            .map(|s| redactor.clean(&s))
+            .filter(|s| !s.trim().is_empty())
     };
+    let code = text("error")?;
     Some(TokenError::OAuth {
-        code: OAuthErrorCode::from_wire(&clean(code, secret)),
+        code: OAuthErrorCode::from_wire(code.trim()),
         description: text("error_description"),
         uri: text("error_uri"),
         status,
@@ -147,24 +162,13 @@ fn oauth_error(
     })
 }
 
-/// Server text goes into error messages and logs: cap its length, replace control characters
-/// (no log injection) and redact the client secret should a server echo it.
-fn clean(text: &str, secret: &str) -> String {
-    const MAX_CHARS: usize = 512;
-    let mut out: String = text
-        .chars()
-        .take(MAX_CHARS)
-        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
-        .collect();
-    if !secret.is_empty() && out.contains(secret) {
-        out = out.replace(secret, "[REDACTED]");
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn redactor(secret: &str) -> Redactor {
+        Redactor::new("client", secret)
+    }
 
     fn ok(body: &str) -> TokenResponse {
         parse_success(body.as_bytes()).unwrap()
@@ -193,6 +197,26 @@ mod tests {
         assert_eq!(r.expires_in, Some(MAX_LIFETIME));
         let r = ok(r#"{"access_token":"t1","expires_in":"99999999999999999999999"}"#);
         assert_eq!(r.expires_in, Some(MAX_LIFETIME));
+    }
+
+    #[test]
+    fn expires_in_beyond_the_range_of_f64_is_capped() {
+        for body in [
+            r#"{"access_token":"t1","expires_in":1e400}"#,
+            r#"{"access_token":"t1","expires_in":"1e400"}"#,
+            r#"{"access_token":"t1","expires_in":" 1E+400 "}"#,
+            r#"{"access_token":"t1","expires_in":123456789012345678901234567890e300}"#,
+            r#"{"access_token":"t1","expires_in":3600,"vendor":{"huge":-1e400}}"#,
+        ] {
+            let expected = if body.contains("3600") {
+                Duration::from_secs(3600)
+            } else {
+                MAX_LIFETIME
+            };
+            assert_eq!(ok(body).expires_in, Some(expected), "{body}");
+        }
+        assert!(err(r#"{"access_token":"t1","expires_in":-1e400}"#).contains("negative"));
+        assert!(err(r#"{"access_token":"t1","expires_in":"NaN"}"#).contains("not a number"));
     }
 
     #[test]
@@ -237,7 +261,7 @@ mod tests {
     #[test]
     fn oauth_errors_are_typed() {
         let body = br#"{"error":"invalid_scope","error_description":"bad\nscope s3cr3t","error_uri":"https://e/x"}"#;
-        let error = parse_error(StatusCode::BAD_REQUEST, Some(body), None, "s3cr3t");
+        let error = parse_error(StatusCode::BAD_REQUEST, Some(body), None, &redactor("s3cr3t"));
         match &error {
             TokenError::OAuth {
                 code,
@@ -258,21 +282,21 @@ mod tests {
             StatusCode::SERVICE_UNAVAILABLE,
             Some(br#"{"error":"temporarily_unavailable"}"#),
             None,
-            "x",
+            &redactor("x"),
         );
         assert_eq!(
             error.oauth_code(),
             Some(&OAuthErrorCode::Other("temporarily_unavailable".into()))
         );
         assert!(error.is_retryable());
-        let error = parse_error(StatusCode::BAD_GATEWAY, Some(b"<html>"), None, "x");
+        let error = parse_error(StatusCode::BAD_GATEWAY, Some(b"<html>"), None, &redactor("x"));
         assert!(matches!(error, TokenError::UnexpectedStatus { .. }));
         assert!(error.is_retryable());
         let error = parse_error(
             StatusCode::FOUND,
             Some(br#"{"error":"invalid_client"}"#),
             None,
-            "x",
+            &redactor("x"),
         );
         assert!(matches!(error, TokenError::UnexpectedStatus { .. }));
         assert!(!error.is_retryable());
@@ -281,7 +305,7 @@ mod tests {
     #[test]
     fn oauth_error_in_a_200_is_typed_and_not_retried() {
         let body = br#"{"error":"invalid_client","error_description":"bad secret s3cr3t"}"#;
-        let error = oauth_error_in_success(StatusCode::OK, body, "s3cr3t").unwrap();
+        let error = oauth_error_in_success(StatusCode::OK, body, &redactor("s3cr3t")).unwrap();
         assert_eq!(error.oauth_code(), Some(&OAuthErrorCode::InvalidClient));
         assert_eq!(error.status(), Some(StatusCode::OK));
         assert!(!error.is_retryable());
@@ -289,7 +313,7 @@ mod tests {
         let error = oauth_error_in_success(
             StatusCode::OK,
             br#"{"error":"temporarily_unavailable"}"#,
-            "x",
+            &redactor("x"),
         )
         .unwrap();
         assert!(!error.is_retryable(), "a 200 is not a retryable status");
@@ -300,9 +324,9 @@ mod tests {
             br#"["error"]"#,
             b"<html>",
         ] {
-            assert!(oauth_error_in_success(StatusCode::OK, body, "x").is_none());
+            assert!(oauth_error_in_success(StatusCode::OK, body, &redactor("x")).is_none());
         }
-        assert!(oauth_error_in_success(StatusCode::FOUND, br#"{"error":"x"}"#, "x").is_none());
+        assert!(oauth_error_in_success(StatusCode::FOUND, br#"{"error":"x"}"#, &redactor("x")).is_none());
     }
 }
 
@@ -311,8 +335,13 @@ mod tests {
 #[cfg(test)]
 mod proptests {
     use proptest::prelude::*;
+    use serde_json::{Map, Value};
 
     use super::*;
+
+    fn redactor(secret: &str) -> Redactor {
+        Redactor::new("client", secret)
+    }
 
     fn json_value() -> impl Strategy<Value = Value> {
         let leaf = prop_oneof![
@@ -405,10 +434,10 @@ mod proptests {
         #[test]
         fn arbitrary_bytes_never_panic(body in prop::collection::vec(any::<u8>(), 0..256), status in status()) {
             let _ = check_success(&body);
-            let error = parse_error(status, Some(&body), None, "s3cr3t");
+            let error = parse_error(status, Some(&body), None, &redactor("s3cr3t"));
             let typed = matches!(error, TokenError::OAuth { .. } | TokenError::UnexpectedStatus { .. });
             prop_assert!(typed, "{:?}", error);
-            if let Some(error) = oauth_error_in_success(status, &body, "s3cr3t") {
+            if let Some(error) = oauth_error_in_success(status, &body, &redactor("s3cr3t")) {
                 let typed = matches!(error, TokenError::OAuth { .. });
                 prop_assert!(typed, "{:?}", error);
             }
@@ -418,8 +447,8 @@ mod proptests {
         fn arbitrary_json_never_panics(value in json_value(), status in status()) {
             let body = serde_json::to_vec(&value).unwrap();
             let _ = check_success(&body);
-            let _ = parse_error(status, Some(&body), None, "s3cr3t");
-            let _ = oauth_error_in_success(status, &body, "s3cr3t");
+            let _ = parse_error(status, Some(&body), None, &redactor("s3cr3t"));
+            let _ = oauth_error_in_success(status, &body, &redactor("s3cr3t"));
         }
 
         #[test]
@@ -441,12 +470,12 @@ mod proptests {
                     }
                 }
             }
-            let error = parse_error(status, Some(&body), None, "s3cr3t");
+            let error = parse_error(status, Some(&body), None, &redactor("s3cr3t"));
             if let Some(token) = &token {
                 let text = error.to_string();
                 prop_assert!(!text.contains(token.as_str()), "{}", text);
             }
-            if let Some(error) = oauth_error_in_success(status, &body, "s3cr3t") {
+            if let Some(error) = oauth_error_in_success(status, &body, &redactor("s3cr3t")) {
                 prop_assert!(token.is_none(), "a body with a token is not an error");
                 prop_assert!(status.is_success());
                 prop_assert!(!error.is_retryable());

@@ -2,6 +2,7 @@
 //! client-credentials HTTP source with its retry policy.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
 use base64::Engine as _;
@@ -12,13 +13,16 @@ use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::Response;
 use tokio::time::Instant;
 use tracing::Instrument as _;
-use url::form_urlencoded;
+use url::{Url, form_urlencoded};
 
 use crate::credentials::{ClientAuth, Credentials};
 use crate::error::{Chain, ConfigError, TokenError};
+use crate::policy::RetryPolicy;
+use crate::redact::Redactor;
 use crate::response::{MAX_LIFETIME, oauth_error_in_success, parse_error, parse_success};
 use crate::stats::Counters;
 use crate::token::AccessToken;
+use crate::url_policy::bypasses_proxy;
 
 /// Largest token endpoint response body read; larger bodies are refused without being read.
 pub const MAX_TOKEN_RESPONSE_BYTES: usize = 64 * 1024;
@@ -44,7 +48,7 @@ impl FetchedToken {
 
     /// Sets when the token was requested (the lifetime is measured from this instant; use the
     /// time the request was sent, not when the answer arrived).
-    pub fn requested_at(mut self, requested_at: Instant) -> Self {
+    pub fn with_requested_at(mut self, requested_at: Instant) -> Self {
         self.requested_at = requested_at;
         self
     }
@@ -59,8 +63,8 @@ impl FetchedToken {
         self.lifetime
     }
 
-    /// When it was requested.
-    pub fn requested_at_instant(&self) -> Instant {
+    /// When it was requested: its lifetime runs from this instant.
+    pub fn requested_at(&self) -> Instant {
         self.requested_at
     }
 }
@@ -112,87 +116,16 @@ impl TokenSource for StaticToken {
     }
 }
 
-/// Retries of one token fetch: exponential backoff with full jitter, honouring
-/// `Retry-After`, within an overall deadline. Only 408, 429, 5xx, connection failures and
-/// timeouts are retried; permanent OAuth errors never are.
-///
-/// Defaults: 3 attempts, backoff drawn from `[0, 250 ms · 2^(n-1)]` capped at 5 s,
-/// `Retry-After` honoured up to 10 s (a longer one ends the fetch, and the cache then waits
-/// at least that long before the next), 20 s overall deadline, 10 s per attempt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RetryPolicy {
-    max_attempts: u32,
-    initial_backoff: Duration,
-    max_backoff: Duration,
-    max_retry_after: Duration,
-    deadline: Duration,
-    attempt_timeout: Option<Duration>,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        Self {
-            max_attempts: 3,
-            initial_backoff: Duration::from_millis(250),
-            max_backoff: Duration::from_secs(5),
-            max_retry_after: Duration::from_secs(10),
-            deadline: Duration::from_secs(20),
-            attempt_timeout: Some(Duration::from_secs(10)),
-        }
-    }
-}
-
-impl RetryPolicy {
-    /// Total attempts per fetch, first one included (at least 1).
-    pub fn max_attempts(mut self, attempts: u32) -> Self {
-        self.max_attempts = attempts.max(1);
-        self
-    }
-
-    /// Backoff before the first retry (upper bound of the jitter range) and its cap.
-    pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
-        self.initial_backoff = initial;
-        self.max_backoff = max.max(initial);
-        self
-    }
-
-    /// Longest `Retry-After` honoured; a longer one ends the fetch with the error.
-    pub fn max_retry_after(mut self, max: Duration) -> Self {
-        self.max_retry_after = max;
-        self
-    }
-
-    /// Overall deadline of one fetch, retries and waits included.
-    pub fn deadline(mut self, deadline: Duration) -> Self {
-        self.deadline = deadline;
-        self
-    }
-
-    /// Timeout of each HTTP attempt (clamped to what is left of the deadline). `None` leaves
-    /// it to the HTTP client's own timeout, and the deadline is then only checked between
-    /// attempts.
-    pub fn attempt_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.attempt_timeout = timeout;
-        self
-    }
-
-    /// The configured number of attempts per fetch.
-    pub fn attempts(&self) -> u32 {
-        self.max_attempts
-    }
-
-    fn jittered_backoff(&self, retry: u32) -> Duration {
-        let ceiling = self
-            .initial_backoff
-            .saturating_mul(2u32.saturating_pow(retry.saturating_sub(1)))
-            .min(self.max_backoff);
-        ceiling.mul_f64(fastrand::f64())
-    }
-}
-
-/// The token endpoint's HTTP client: no redirects followed, connect and request timeouts.
-pub(crate) fn token_http_client() -> Result<reqwest::Client, ConfigError> {
-    reqwest::Client::builder()
+/// The token endpoint's HTTP client: no redirects followed, connect and request timeouts,
+/// and no proxy for a plain-http loopback token URL (see [`crate::url_policy::bypasses_proxy`]).
+pub(crate) fn token_http_client(token_url: &Url) -> Result<reqwest::Client, ConfigError> {
+    let builder = reqwest::Client::builder();
+    let builder = if bypasses_proxy(token_url) {
+        builder.no_proxy()
+    } else {
+        builder
+    };
+    builder
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(Duration::from_secs(5))
         .timeout(Duration::from_secs(10))
@@ -208,7 +141,11 @@ pub(crate) struct ClientCredentialsSource {
     retry: RetryPolicy,
     default_lifetime: Duration,
     basic: Option<HeaderValue>,
+    redactor: Redactor,
     counters: Arc<Counters>,
+    /// The last fetch failed: the next ones make a single attempt each (the cache spaces
+    /// them), until one succeeds.
+    in_outage: AtomicBool,
 }
 
 impl ClientCredentialsSource {
@@ -226,13 +163,16 @@ impl ClientCredentialsSource {
                 credentials.secret_str(),
             )?),
         };
+        let redactor = Redactor::new(credentials.client_id(), credentials.secret_str());
         Ok(Self {
             credentials,
             http,
             retry,
             default_lifetime,
             basic,
+            redactor,
             counters,
+            in_outage: AtomicBool::new(false),
         })
     }
 
@@ -250,14 +190,25 @@ impl ClientCredentialsSource {
     }
 
     async fn fetch_with_retries(&self) -> Result<FetchedToken, TokenError> {
+        let result = self.attempts().await;
+        self.in_outage.store(result.is_err(), Ordering::Relaxed);
+        result
+    }
+
+    async fn attempts(&self) -> Result<FetchedToken, TokenError> {
         let started = Instant::now();
-        let deadline = started + self.retry.deadline;
+        let deadline = started + self.retry.deadline_value();
+        let max_attempts = if self.in_outage.load(Ordering::Relaxed) {
+            1
+        } else {
+            self.retry.attempts()
+        };
         let mut attempt = 1;
         loop {
             let sent_at = Instant::now();
             let timeout = self
                 .retry
-                .attempt_timeout
+                .attempt_timeout_value()
                 .map(|t| t.min(deadline.saturating_duration_since(sent_at)));
             Counters::bump(&self.counters.token_requests);
             let error = match self.attempt(timeout).await {
@@ -269,7 +220,7 @@ impl ClientCredentialsSource {
                         expires_in_sent = expires_in.is_some(),
                         "token fetched"
                     );
-                    return Ok(FetchedToken::new(token, lifetime).requested_at(sent_at));
+                    return Ok(FetchedToken::new(token, lifetime).with_requested_at(sent_at));
                 }
                 Err(error) => error,
             };
@@ -278,25 +229,15 @@ impl ClientCredentialsSource {
                 tracing::warn!(attempt, status, error = %Chain(&error), "token request failed; not retryable");
                 return Err(error);
             }
-            if attempt >= self.retry.max_attempts {
+            if attempt >= max_attempts {
                 tracing::warn!(attempt, status, error = %Chain(&error), "token request failed; attempts exhausted");
                 return Err(error);
             }
-            let delay = match error.retry_after() {
-                Some(asked) if asked > self.retry.max_retry_after => {
-                    tracing::warn!(
-                        attempt,
-                        status,
-                        retry_after_secs = asked.as_secs(),
-                        "token endpoint asked to wait longer than allowed; giving up"
-                    );
-                    return Err(error);
-                }
-                Some(asked) => asked.max(self.retry.jittered_backoff(attempt)),
-                None => self.retry.jittered_backoff(attempt),
-            };
+            let backoff = self.retry.jittered_backoff(attempt);
+            let delay = error.retry_after().map_or(backoff, |asked| asked.max(backoff));
             if Instant::now() + delay >= deadline {
-                tracing::warn!(attempt, status, error = %Chain(&error), "token request failed; deadline reached");
+                tracing::warn!(attempt, status, error = %Chain(&error), delay_ms = delay.as_millis() as u64,
+                    "token request failed; the next attempt would pass the fetch deadline");
                 return Err(error);
             }
             tracing::debug!(attempt, status, error = %Chain(&error), delay_ms = delay.as_millis() as u64,
@@ -329,21 +270,21 @@ impl ClientCredentialsSource {
             match parse_success(&body) {
                 Ok(parsed) => Ok((parsed.token, parsed.expires_in)),
                 Err(error) => {
-                    Err(
-                        oauth_error_in_success(status, &body, self.credentials.secret_str())
-                            .unwrap_or(error),
-                    )
+                    Err(oauth_error_in_success(status, &body, &self.redactor).unwrap_or(error))
                 }
             }
         } else {
-            let retry_after = parse_retry_after(response.headers().get(RETRY_AFTER));
+            let retry_after = parse_retry_after(
+                response.headers().get(RETRY_AFTER),
+                self.retry.retry_after_cap(),
+            );
             // An oversized or unreadable error body is ignored: the status still tells.
             let body = read_capped(response, MAX_TOKEN_RESPONSE_BYTES).await.ok();
             Err(parse_error(
                 status,
                 body.as_deref(),
                 retry_after,
-                self.credentials.secret_str(),
+                &self.redactor,
             ))
         }
     }
@@ -387,17 +328,19 @@ async fn read_capped(mut response: Response, limit: usize) -> Result<Bytes, Toke
     Ok(body.freeze())
 }
 
-/// `Retry-After` as delay-seconds or an HTTP-date (RFC 9110 §10.2.3).
-pub(crate) fn parse_retry_after(value: Option<&HeaderValue>) -> Option<Duration> {
+/// `Retry-After` as delay-seconds or an HTTP-date (RFC 9110 §10.2.3), capped at `cap` in
+/// either form; a date in the past is no wait at all.
+pub(crate) fn parse_retry_after(value: Option<&HeaderValue>, cap: Duration) -> Option<Duration> {
     let text = value?.to_str().ok()?.trim();
-    if let Ok(seconds) = text.parse::<u64>() {
-        return Some(Duration::from_secs(seconds.min(MAX_LIFETIME.as_secs())));
-    }
-    let at = httpdate::parse_http_date(text).ok()?;
-    Some(
+    let asked = if text.bytes().all(|b| b.is_ascii_digit()) && !text.is_empty() {
+        // Any number of digits: beyond u64 it is simply more than the cap.
+        text.parse::<u64>().map_or(cap, Duration::from_secs)
+    } else {
+        let at = httpdate::parse_http_date(text).ok()?;
         at.duration_since(SystemTime::now())
-            .unwrap_or(Duration::ZERO),
-    )
+            .unwrap_or(Duration::ZERO)
+    };
+    Some(asked.min(cap))
 }
 
 /// `Basic base64(urlencode(id) ":" urlencode(secret))`, RFC 6749 §2.3.1.
@@ -405,8 +348,12 @@ fn basic_header(client_id: &str, secret: &str) -> Result<HeaderValue, ConfigErro
     let id: String = form_urlencoded::byte_serialize(client_id.as_bytes()).collect();
     let secret: String = form_urlencoded::byte_serialize(secret.as_bytes()).collect();
     let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"));
-    let mut value = HeaderValue::try_from(format!("Basic {encoded}"))
-        .map_err(|_| ConfigError::InvalidPolicy("client credentials cannot form a Basic header"))?;
+    // Base64 is always a valid header value; the error arm only keeps this free of panics.
+    let mut value = HeaderValue::try_from(format!("Basic {encoded}")).map_err(|_| {
+        ConfigError::InvalidClientSecret {
+            reason: "the client id and secret cannot form a Basic header".into(),
+        }
+    })?;
     value.set_sensitive(true);
     Ok(value)
 }
@@ -427,29 +374,36 @@ mod tests {
     }
 
     #[test]
-    fn retry_after_forms() {
+    fn retry_after_forms_are_capped() {
         let v = |s: &str| HeaderValue::from_str(s).unwrap();
+        let cap = Duration::from_secs(60);
+        let parse = |s: &str| parse_retry_after(Some(&v(s)), cap);
+        assert_eq!(parse(" 7 "), Some(Duration::from_secs(7)));
+        assert_eq!(parse("soon"), None);
+        assert_eq!(parse("-5"), None);
+        assert_eq!(parse_retry_after(None, cap), None);
+        // Seconds: a day, and more digits than u64 holds, are the cap.
+        assert_eq!(parse("86400"), Some(cap));
+        assert_eq!(parse("99999999999999999999999999"), Some(cap));
+        // HTTP dates: past is no wait, near future is honoured, far future is the cap.
+        let date = |offset: i64| {
+            let now = SystemTime::now();
+            let at = if offset >= 0 {
+                now + Duration::from_secs(offset as u64)
+            } else {
+                now - Duration::from_secs(offset.unsigned_abs())
+            };
+            httpdate::fmt_http_date(at)
+        };
+        assert_eq!(parse(&date(-60)), Some(Duration::ZERO));
+        let near = parse(&date(30)).unwrap();
+        assert!(near > Duration::from_secs(25) && near <= Duration::from_secs(30));
+        assert_eq!(parse(&date(3600)), Some(cap));
+        assert_eq!(parse("Fri, 31 Dec 9999 23:59:59 GMT"), Some(cap));
         assert_eq!(
-            parse_retry_after(Some(&v(" 7 "))),
-            Some(Duration::from_secs(7))
+            parse_retry_after(Some(&v("120")), Duration::from_secs(300)),
+            Some(Duration::from_secs(120))
         );
-        assert_eq!(parse_retry_after(Some(&v("soon"))), None);
-        assert_eq!(parse_retry_after(None), None);
-        let past = httpdate::fmt_http_date(SystemTime::now() - Duration::from_secs(60));
-        assert_eq!(parse_retry_after(Some(&v(&past))), Some(Duration::ZERO));
-        let future = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(120));
-        let delay = parse_retry_after(Some(&v(&future))).unwrap();
-        assert!(delay > Duration::from_secs(100) && delay <= Duration::from_secs(120));
     }
 
-    #[test]
-    fn backoff_is_bounded_and_grows() {
-        let policy =
-            RetryPolicy::default().backoff(Duration::from_millis(100), Duration::from_secs(1));
-        for _ in 0..200 {
-            assert!(policy.jittered_backoff(1) <= Duration::from_millis(100));
-            assert!(policy.jittered_backoff(3) <= Duration::from_millis(400));
-            assert!(policy.jittered_backoff(30) <= Duration::from_secs(1));
-        }
-    }
 }

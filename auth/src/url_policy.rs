@@ -51,6 +51,14 @@ fn check_url(what: &'static str, raw: &str, allow_query: bool) -> Result<Url, Co
     }
 }
 
+/// Whether requests to `url` must not go through a proxy: a plain-http loopback URL. Its
+/// traffic (the client secret, a bearer token) is cleartext, and a proxy from `HTTP_PROXY` or
+/// `ALL_PROXY` would receive it all; on loopback a proxy has no job to do. `https` URLs keep
+/// honouring the proxy settings (corporate egress), loopback or not.
+pub(crate) fn bypasses_proxy(url: &Url) -> bool {
+    url.scheme() == "http" && url.host().is_some_and(|host| is_loopback(&host))
+}
+
 fn is_loopback(host: &Host<&str>) -> bool {
     match host {
         Host::Ipv4(ip) => IpAddr::V4(*ip).is_loopback(),
@@ -94,6 +102,21 @@ mod tests {
         }
         assert!(check_base_url("https://api.example.com/v1/").is_ok());
         assert!(check_base_url("https://api.example.com/v1?x=1").is_err());
+    }
+
+    #[test]
+    fn only_plain_http_loopback_bypasses_the_proxy() {
+        let url = |s: &str| Url::parse(s).unwrap();
+        for bypass in ["http://127.0.0.1:1/t", "http://localhost/", "http://[::1]:8/"] {
+            assert!(bypasses_proxy(&url(bypass)), "{bypass}");
+        }
+        for proxied in [
+            "https://127.0.0.1:1/t",
+            "https://auth.example.com/t",
+            "http://example.com/",
+        ] {
+            assert!(!bypasses_proxy(&url(proxied)), "{proxied}");
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use common::*;
 use futures::FutureExt as _;
-use nxtsoft_auth::{Authenticator, TokenError};
+use nxtsoft_auth::{Authenticator, RefreshPolicy, TokenError};
 use reqwest::StatusCode;
 use serde_json::json;
 use tokio::time::{Instant, advance};
@@ -22,6 +22,14 @@ async fn settle() {
     for _ in 0..10 {
         tokio::task::yield_now().await;
     }
+}
+
+/// The default policy with the jitter fixed at 0, so instants are exact.
+fn exact_authenticator(source: &ScriptedSource) -> Authenticator {
+    Authenticator::source_builder(source.clone())
+        .refresh_policy(RefreshPolicy::default().jitter_source(|| 0.0))
+        .build()
+        .unwrap()
 }
 
 /// `header_value()` polled once: `Some` if it completed without waiting.
@@ -93,19 +101,23 @@ async fn a_thousand_callers_during_an_outage_cause_one_fetch_of_three_requests()
     burst().await;
     assert_eq!(token_requests(&server).await, 3);
 
-    // After the first failure backoff (at most 1 s): exactly one more fetch.
+    // After the outage retry interval (at most 950 ms): exactly one more fetch, of a single
+    // attempt: during a known outage the cache's cadence spaces the attempts.
     advance(Duration::from_secs(1)).await;
-    burst().await;
-    assert_eq!(token_requests(&server).await, 6);
+    let errors: Vec<_> = burst().await.into_iter().map(Result::unwrap).collect();
+    assert_eq!(token_requests(&server).await, 4);
+    let next = errors[0].next_attempt_in().expect("the next attempt is scheduled");
+    assert!(next > Duration::from_millis(800) && next <= Duration::from_millis(1000), "{next:?}");
+    assert!(errors[0].to_string().contains("next token request in"), "{}", errors[0]);
     let stats = authenticator.stats();
     assert_eq!(
         (stats.fetches, stats.fetch_failures, stats.token_requests),
-        (2, 2, 6)
+        (2, 2, 4)
     );
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_sustained_outage_is_bounded_by_the_failure_backoff() {
+async fn a_sustained_outage_costs_about_one_request_a_second() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(500))
@@ -121,12 +133,33 @@ async fn a_sustained_outage_is_bounded_by_the_failure_backoff() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let stats = authenticator.stats();
-    // Backoffs of 1, 2, 4, 8, 16, 30 s (each jittered to between half and all of it)
-    // allow 6 to 8 fetches in a minute, each of 3 attempts.
-    assert!((6..=8).contains(&stats.fetches), "{stats:?}");
-    assert_eq!(stats.token_requests, 3 * stats.fetches);
+    // One fetch every 855..950 ms (plus the 100 ms caller cadence): 60 to 71 fetches; the
+    // first made 3 attempts, every later one a single attempt.
+    assert!((60..=71).contains(&stats.fetches), "{stats:?}");
+    assert_eq!(stats.token_requests, stats.fetches + 2);
     assert_eq!(token_requests(&server).await as u64, stats.token_requests);
     assert!(calls > 500);
+}
+
+#[tokio::test(start_paused = true)]
+async fn permanent_errors_back_off_doubling() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"error": "invalid_client"})))
+        .mount(&server)
+        .await;
+    let authenticator = paused_authenticator(credentials(&server));
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(60) {
+        let error = authenticator.header_value().await.unwrap_err();
+        assert!(error.next_attempt_in().is_some());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let stats = authenticator.stats();
+    // Backoffs of 1, 2, 4, 8, 16, 30 s (each jittered to between half and all of it)
+    // allow 6 to 8 fetches in a minute, each a single request (never retried).
+    assert!((6..=8).contains(&stats.fetches), "{stats:?}");
+    assert_eq!(stats.token_requests, stats.fetches);
 }
 
 #[tokio::test(start_paused = true)]
@@ -135,12 +168,12 @@ async fn refresh_ahead_no_caller_waits_while_the_token_is_usable() {
         Step::Token("t1", HUNDRED_SECONDS),
         Step::Token("t2", HUNDRED_SECONDS),
     ]);
-    let authenticator = Authenticator::from_source(source.clone());
+    let authenticator = exact_authenticator(&source);
     source.open(1);
     assert_eq!(header_of(&authenticator).await.unwrap(), bearer("t1"));
 
-    // Fresh (before 70 s): served, no fetch.
-    advance(Duration::from_secs(69)).await;
+    // Fresh (before 95 s = 100 − 2 margin − 3 lead): served, no fetch.
+    advance(Duration::from_millis(94_900)).await;
     assert_eq!(
         without_waiting(&authenticator).as_deref(),
         Some("Bearer t1")
@@ -148,9 +181,9 @@ async fn refresh_ahead_no_caller_waits_while_the_token_is_usable() {
     settle().await;
     assert_eq!(source.calls(), 1);
 
-    // Refresh window (75 s − jitter .. 90 s): served at once while ONE background fetch
-    // runs, here held at the gate.
-    advance(Duration::from_secs(7)).await;
+    // Refresh window (95 s .. 98 s): served at once while ONE background fetch runs, here
+    // held at the gate.
+    advance(Duration::from_millis(100)).await;
     for _ in 0..1000 {
         assert_eq!(
             without_waiting(&authenticator).as_deref(),
@@ -159,7 +192,7 @@ async fn refresh_ahead_no_caller_waits_while_the_token_is_usable() {
     }
     settle().await;
     assert_eq!(source.calls(), 2, "one background refresh");
-    advance(Duration::from_secs(13)).await; // 89 s
+    advance(Duration::from_millis(2_900)).await; // 97.9 s
     assert_eq!(
         without_waiting(&authenticator).as_deref(),
         Some("Bearer t1")
@@ -184,12 +217,12 @@ async fn past_the_hard_deadline_callers_wait_on_one_fetch() {
         Step::Token("t1", HUNDRED_SECONDS),
         Step::Token("t2", HUNDRED_SECONDS),
     ]);
-    let authenticator = Authenticator::from_source(source.clone());
+    let authenticator = exact_authenticator(&source);
     source.open(1);
     header_of(&authenticator).await.unwrap();
-    // Nobody called during the refresh window; at 91 s (past 100 s − 10 s) the token is
+    // Nobody called during the refresh window; at 98 s (100 s − 2 s margin) the token is
     // not used any more.
-    advance(Duration::from_secs(91)).await;
+    advance(Duration::from_secs(98)).await;
     let waiting: Vec<_> = (0..100)
         .map(|_| {
             let authenticator = authenticator.clone();
@@ -211,25 +244,26 @@ async fn a_failed_refresh_keeps_the_old_token_until_its_deadline() {
         Step::Token("t1", HUNDRED_SECONDS),
         Step::Fail(StatusCode::SERVICE_UNAVAILABLE),
     ]);
-    let authenticator = Authenticator::from_source(source.clone());
+    let authenticator = exact_authenticator(&source);
     let start = Instant::now();
     header_of(&authenticator).await.unwrap();
-    advance(Duration::from_secs(76)).await;
-    // Every half second until just before the 90 s deadline: the old token, no waiting.
-    while Instant::now() < start + Duration::from_millis(89_500) {
+    advance(Duration::from_secs(95)).await;
+    // Every 100 ms until just before the 98 s deadline: the old token, no waiting.
+    while Instant::now() < start + Duration::from_millis(97_950) {
         assert_eq!(
             without_waiting(&authenticator).as_deref(),
             Some("Bearer t1")
         );
         settle().await;
-        advance(Duration::from_millis(500)).await;
+        advance(Duration::from_millis(100)).await;
     }
-    // Refreshes were retried with backoff (1, 2, 4 s...), not in a hot loop.
-    assert!((5..=6).contains(&source.calls()), "{}", source.calls());
+    // Refreshes were retried at the outage cadence (950 ms with this jitter, rounded up to
+    // the callers' 100 ms steps), not in a hot loop: at 95, 96 and 97 s.
+    assert_eq!(source.calls(), 1 + 3);
     let stats = authenticator.stats();
     assert_eq!(stats.refresh_failures as usize, source.calls() - 1);
 
-    advance(Duration::from_secs(1)).await; // 90.x s: past the deadline
+    // Now 98 s: past the deadline.
     let error = authenticator.header_value().await.unwrap_err();
     assert_eq!(
         error.token_error().status(),

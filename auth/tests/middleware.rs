@@ -372,9 +372,12 @@ async fn recover_error_keeps_the_source_chain_and_is_bounded() {
     );
     assert!(message.contains("Connection refused"), "{message}");
     assert!(
-        message.ends_with("Check that the token URL is right and reachable from this host"),
+        message.contains(
+            "Check that the token URL is right and reachable from this host (next token request in "
+        ),
         "{message}"
     );
+    assert!(typed.next_attempt_in().is_some_and(|d| d <= Duration::from_secs(1)));
 
     // Distinct failures beyond the bound push out the oldest.
     let server = MockServer::start().await;

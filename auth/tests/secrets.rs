@@ -11,7 +11,7 @@ use base64::Engine as _;
 use common::*;
 use nxtsoft_auth::{
     AccessToken, Authenticator, ClientAuth, ConfigError, Credentials, EnvConfig, FetchedToken,
-    StaticToken, TokenError,
+    RefreshPolicy, StaticToken, TokenError,
 };
 use reqwest::StatusCode;
 use serde_json::json;
@@ -111,7 +111,15 @@ async fn nothing_secret_in_logs_debug_or_errors() {
             .client_auth(client_auth)
             .build()
             .unwrap();
-        let authenticator = Authenticator::new(credentials.clone()).unwrap();
+        // A long fixed lead, so the 2 s token is surely due for refresh after 1.6 s.
+        let authenticator = Authenticator::builder(credentials.clone())
+            .refresh_policy(
+                RefreshPolicy::default()
+                    .refresh_lead(0.25, Duration::from_secs(60))
+                    .jitter_source(|| 0.0),
+            )
+            .build()
+            .unwrap();
         let http = nxtsoft_auth::api_http_client().unwrap();
         let mut request = http
             .post(format!("{}/api", server.uri()))
@@ -122,7 +130,7 @@ async fn nothing_secret_in_logs_debug_or_errors() {
         assert_clean("authorized request", &format!("{request:?}"));
         let response = authenticator.execute(&http, request).await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
-        // TOKEN_2 lives 2 s: refreshed in the background after about 1.5 s.
+        // TOKEN_2 lives 2 s: refreshed in the background from 1.46 s on.
         tokio::time::sleep(Duration::from_millis(1600)).await;
         authenticator.header_value().await.unwrap();
         tokio::time::sleep(Duration::from_millis(300)).await;
@@ -230,6 +238,14 @@ fn debug_and_display_of_every_type_redact() {
         },
         TokenError::BodyTooLarge { limit: 10 },
         TokenError::Source("custom".into()),
+        TokenError::Abandoned,
+        TokenError::FetchTimedOut {
+            waited: Duration::from_secs(30),
+        },
+        TokenError::ExpiredOnArrival {
+            lifetime: Duration::from_secs(1),
+            took: Duration::from_millis(1500),
+        },
         TokenError::Internal("x"),
     ];
     for error in &token_errors {
@@ -263,7 +279,7 @@ fn debug_and_display_of_every_type_redact() {
                 .build()
                 .unwrap(),
         )
-        .refresh_policy(nxtsoft_auth::RefreshPolicy::default().refresh_fraction(2.0))
+        .refresh_policy(nxtsoft_auth::RefreshPolicy::default().refresh_lead(2.0, std::time::Duration::ZERO))
         .build()
         .unwrap_err(),
     ];
@@ -271,4 +287,78 @@ fn debug_and_display_of_every_type_redact() {
         assert_clean("config error", &format!("{error} {error:?}"));
     }
     assert!(matches!(config_errors[6], ConfigError::InvalidVar { .. }));
+}
+
+/// A token endpoint (or proxy) that echoes the whole request back in its error: the form
+/// body (the secret form-urlencoded), the `Authorization` header (Basic credentials), and the
+/// raw secret, once placed so that the 512-character limit cuts through it.
+struct EchoEverything {
+    secret: &'static str,
+}
+
+impl wiremock::Respond for EchoEverything {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let body = String::from_utf8_lossy(&request.body).into_owned();
+        let authorization = request
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        // The description holds the whole echo; the URI is padded so that the length limit
+        // falls 4 characters into the raw secret.
+        let prefix = "https://e.example/?";
+        let pad = "x".repeat(512 - prefix.len() - 4);
+        ResponseTemplate::new(400).set_body_json(json!({
+            "error": "invalid_client",
+            "error_description": format!("{body} | {authorization} | {}", self.secret),
+            "error_uri": format!("{prefix}{pad}{}", self.secret),
+        }))
+    }
+}
+
+#[tokio::test]
+async fn an_endpoint_echoing_the_whole_request_cannot_leak_the_secret() {
+    let captured = capture();
+    // Spaces, control characters and everything form encoding changes.
+    const NASTY: &str = "pa ss\n\t+w/rd%&=\u{7}\"q\\";
+    let encoded: String = url::form_urlencoded::byte_serialize(NASTY.as_bytes()).collect();
+    let id_encoded: String = url::form_urlencoded::byte_serialize(CLIENT_ID.as_bytes()).collect();
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{id_encoded}:{encoded}"));
+    let leaks = |text: &str| -> Option<String> {
+        [NASTY, encoded.as_str(), basic.as_str(), "pa s", "pa+s", "pa%20s"]
+            .into_iter()
+            .find(|needle| text.contains(needle))
+            .map(str::to_owned)
+    };
+    for client_auth in [ClientAuth::SecretPost, ClientAuth::SecretBasic] {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(EchoEverything { secret: NASTY })
+            .mount(&server)
+            .await;
+        let credentials = Credentials::builder(token_url(&server), CLIENT_ID, NASTY)
+            .client_auth(client_auth)
+            .build()
+            .unwrap();
+        let authenticator = Authenticator::new(credentials).unwrap();
+        let error = authenticator.header_value().await.unwrap_err();
+        let recovered = authenticator.recover_error(&error.to_string()).unwrap();
+        assert!(
+            error.to_string().contains("[REDACTED]"),
+            "the echo was redacted, not dropped: {error}"
+        );
+        for (what, text) in [
+            ("Display", error.to_string()),
+            ("Debug", format!("{error:?}")),
+            ("token error Debug", format!("{:?}", error.token_error())),
+            ("recovered", format!("{recovered} {recovered:?}")),
+            ("authenticator Debug", format!("{authenticator:?}")),
+        ] {
+            assert_eq!(leaks(&text), None, "{client_auth:?} {what}: {text}");
+        }
+    }
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("token fetch failed"), "capture works");
+    assert_eq!(leaks(&logs), None, "TRACE logs");
 }

@@ -29,8 +29,7 @@ fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
 
 async fn token_error(authenticator: &Authenticator) -> std::sync::Arc<TokenError> {
     match authenticator.header_value().await {
-        Err(nxtsoft_auth::AuthError::Token(error)) => error,
-        Err(other) => panic!("unexpected error {other:?}"),
+        Err(error) => std::sync::Arc::clone(error.token_error_arc()),
         Ok(_) => panic!("expected a token error"),
     }
 }

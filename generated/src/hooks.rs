@@ -39,7 +39,7 @@ impl Client {
         Self::authenticated_with_client(
             credentials,
             base_url,
-            nxtsoft_auth::api_http_client()?,
+            nxtsoft_auth::api_http_client_for(base_url)?,
         )
     }
     /// Like [`Client::authenticated`], sending API requests with your own `reqwest::Client`.

@@ -108,7 +108,7 @@ fn hooks_tokens() -> TokenStream {
             ///
             /// `base_url` must be `https`, except for loopback hosts.
             pub fn authenticated(credentials: Credentials, base_url: &str) -> Result<Self, ConfigError> {
-                Self::authenticated_with_client(credentials, base_url, nxtsoft_auth::api_http_client()?)
+                Self::authenticated_with_client(credentials, base_url, nxtsoft_auth::api_http_client_for(base_url)?)
             }
 
             /// Like [`Client::authenticated`], sending API requests with your own `reqwest::Client`.

@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use futures::future::BoxFuture;
 use nxtsoft_auth::{
-    AccessToken, Authenticator, Credentials, FetchedToken, RetryPolicy, TokenError, TokenSource,
+    AccessToken, Authenticator, Credentials, FetchedToken, RefreshPolicy, RetryPolicy, TokenError,
+    TokenSource,
 };
 use reqwest::StatusCode;
 use serde_json::json;
@@ -59,8 +60,15 @@ pub fn paused_authenticator(credentials: Credentials) -> Authenticator {
     Authenticator::builder(credentials)
         .token_http_client(untimed_client())
         .retry_policy(untimed_retry())
+        .refresh_policy(untimed_refresh())
         .build()
         .unwrap()
+}
+
+/// The default refresh policy without its wait bound (a pending timer, see
+/// [`untimed_client`]).
+pub fn untimed_refresh() -> RefreshPolicy {
+    RefreshPolicy::default().max_wait(None)
 }
 
 pub async fn token_requests(server: &MockServer) -> usize {
@@ -140,7 +148,7 @@ impl TokenSource for ScriptedSource {
                     AccessToken::new(token).unwrap(),
                     lifetime,
                 )
-                .requested_at(requested_at)),
+                .with_requested_at(requested_at)),
                 Step::Fail(status) => Err(TokenError::UnexpectedStatus {
                     status,
                     retry_after: None,

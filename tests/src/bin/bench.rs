@@ -548,14 +548,9 @@ async fn burst(
     }))
 }
 
-/// The refresh policy of the rotation run: for 2 s tokens and a token endpoint that answers
-/// in tens of milliseconds, refresh at 95 % of the lifetime (no jitter: one client) and stop
-/// using a token 2 % (40 ms) before expiry.
+/// The refresh policy of the rotation run: the defaults, untuned.
 fn short_lifetime_policy() -> RefreshPolicy {
     RefreshPolicy::default()
-        .refresh_fraction(0.95)
-        .jitter(0.0, Duration::ZERO)
-        .expiry_margin(0.02, Duration::from_secs(30))
 }
 
 async fn rotation(
