@@ -394,7 +394,9 @@ fn resend_copy(request: &reqwest::Request) -> Option<reqwest::Request> {
 /// are honoured; prefer [`api_http_client_for`], which bypasses them for a plain-http
 /// loopback API.
 pub fn api_http_client() -> Result<reqwest::Client, ConfigError> {
-    api_client_builder().build().map_err(ConfigError::HttpClient)
+    api_client_builder()
+        .build()
+        .map_err(ConfigError::HttpClient)
 }
 
 /// [`api_http_client`] for the API at `base_url`: a plain-http loopback base URL never goes

@@ -117,9 +117,7 @@ impl State {
         let cached = self.current.as_deref()?;
         match cached.freshness(now) {
             Freshness::Fresh => Some(cached),
-            Freshness::RefreshDue
-                if self.inflight.is_some() || self.failure_blocks(now) =>
-            {
+            Freshness::RefreshDue if self.inflight.is_some() || self.failure_blocks(now) => {
                 Some(cached)
             }
             _ => None,
@@ -222,7 +220,9 @@ impl Cache {
                 Freshness::Fresh => return Decision::Serve(cached.token.header_value().clone()),
                 Freshness::RefreshDue => {
                     if state.inflight.is_none() && !state.failure_blocks(now) {
-                        tracing::debug!("token past its refresh point; refreshing in the background");
+                        tracing::debug!(
+                            "token past its refresh point; refreshing in the background"
+                        );
                         Counters::bump(&self.counters.background_refreshes);
                         // The handle is kept in the state; nobody waits on it.
                         if let Err(failure) = self.start_fetch(&mut state, true) {
@@ -340,8 +340,14 @@ impl Cache {
         match result {
             Ok(cached) => {
                 tracing::info!(
-                    refresh_in_secs = cached.refresh_at.saturating_duration_since(now).as_secs_f64(),
-                    usable_for_secs = cached.usable_until.saturating_duration_since(now).as_secs_f64(),
+                    refresh_in_secs = cached
+                        .refresh_at
+                        .saturating_duration_since(now)
+                        .as_secs_f64(),
+                    usable_for_secs = cached
+                        .usable_until
+                        .saturating_duration_since(now)
+                        .as_secs_f64(),
                     "access token cached"
                 );
                 let cached = Arc::new(cached);
@@ -389,7 +395,10 @@ impl Cache {
     fn abandon(&self, id: u64) {
         let mut state = self.write();
         if state.inflight.as_ref().is_some_and(|i| i.id == id) {
-            tracing::warn!(fetch = id, "token fetch abandoned: it ended without finishing");
+            tracing::warn!(
+                fetch = id,
+                "token fetch abandoned: it ended without finishing"
+            );
             state.inflight = None;
         }
     }

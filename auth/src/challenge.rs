@@ -11,8 +11,9 @@ pub(crate) fn rejects_scope(headers: &HeaderMap) -> bool {
         .iter()
         .filter_map(|value| value.to_str().ok())
         .any(|value| {
-            auth_params(value)
-                .any(|(name, value)| name.eq_ignore_ascii_case("error") && value == "insufficient_scope")
+            auth_params(value).any(|(name, value)| {
+                name.eq_ignore_ascii_case("error") && value == "insufficient_scope"
+            })
         })
 }
 

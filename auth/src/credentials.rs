@@ -213,7 +213,9 @@ pub(crate) fn unusable(value: &str) -> Option<&'static str> {
     if value.chars().any(char::is_control) {
         Some("contains a control character (a newline or carriage return from an env file?)")
     } else if value.trim() != value {
-        Some("has leading or trailing whitespace (it is not trimmed: remove it where the value is set)")
+        Some(
+            "has leading or trailing whitespace (it is not trimmed: remove it where the value is set)",
+        )
     } else {
         None
     }
@@ -277,7 +279,11 @@ mod tests {
             assert_eq!(credentials.secret_str(), secret);
         }
         // Inner spaces are fine: only the ends are suspicious.
-        assert!(Credentials::builder("https://a.example/token", "id", "a b").build().is_ok());
+        assert!(
+            Credentials::builder("https://a.example/token", "id", "a b")
+                .build()
+                .is_ok()
+        );
         assert!(matches!(
             Credentials::builder("https://a.example/token", "id", "").build(),
             Err(ConfigError::EmptyClientSecret)

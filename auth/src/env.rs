@@ -66,7 +66,9 @@ impl EnvConfig {
     /// Whether any variable of [`ALL`](Self::ALL) is set in the process environment (with
     /// any value, even an empty or non-UTF-8 one).
     pub fn any_set() -> bool {
-        Self::ALL.iter().any(|name| std::env::var_os(name).is_some())
+        Self::ALL
+            .iter()
+            .any(|name| std::env::var_os(name).is_some())
     }
 
     /// Like [`from_env`](Self::from_env), reading variables through `lookup` (a map in tests,
@@ -85,8 +87,7 @@ impl EnvConfig {
         let get = |name: &'static str| -> Result<Option<String>, ConfigError> {
             Ok(lookup(name)?.filter(|v| !v.trim().is_empty()))
         };
-        let require =
-            |name: &'static str| get(name)?.ok_or(ConfigError::MissingVar { name });
+        let require = |name: &'static str| get(name)?.ok_or(ConfigError::MissingVar { name });
         let client_id = require(Self::CLIENT_ID)?;
         let client_secret = require(Self::CLIENT_SECRET)?;
         if let Some(reason) = unusable(&client_secret) {
@@ -190,7 +191,10 @@ mod tests {
         );
         assert_eq!(env.credentials.scopes(), ["a/b", "c", "d"]);
         assert_eq!(env.credentials.client_auth(), ClientAuth::SecretBasic);
-        assert_eq!(secrecy::ExposeSecret::expose_secret(env.credentials.client_secret()), SECRET);
+        assert_eq!(
+            secrecy::ExposeSecret::expose_secret(env.credentials.client_secret()),
+            SECRET
+        );
     }
 
     #[test]
@@ -269,7 +273,13 @@ mod tests {
             vars.push(("NXTSOFT_SCOPES", value));
             let error = EnvConfig::from_lookup("https://d.example/t", lookup(&vars)).unwrap_err();
             assert!(
-                matches!(&error, ConfigError::InvalidVar { name: "NXTSOFT_SCOPES", .. }),
+                matches!(
+                    &error,
+                    ConfigError::InvalidVar {
+                        name: "NXTSOFT_SCOPES",
+                        ..
+                    }
+                ),
                 "{value:?}: {error:?}"
             );
             assert!(error.to_string().contains("no scope"), "{error}");

@@ -45,8 +45,8 @@ impl AuthError {
     /// `error`, with the delay before the next token request (rounded to 0.1 s, so the texts
     /// of the callers that share one failure stay few).
     pub(crate) fn new(error: Arc<TokenError>, next_attempt_in: Option<Duration>) -> Self {
-        let next_attempt_in =
-            next_attempt_in.map(|d| Duration::from_millis(d.as_millis().div_ceil(100) as u64 * 100));
+        let next_attempt_in = next_attempt_in
+            .map(|d| Duration::from_millis(d.as_millis().div_ceil(100) as u64 * 100));
         Self {
             error,
             next_attempt_in,
@@ -187,7 +187,9 @@ pub enum TokenError {
     /// (a `#[tokio::test]`, a per-call runtime or a `select!` whose runtime ended), or a
     /// waiter gave up on a fetch that no longer made progress. Nothing is remembered: the
     /// next call starts a new fetch.
-    #[error("the token fetch was abandoned before it finished (the Tokio runtime that ran it shut down)")]
+    #[error(
+        "the token fetch was abandoned before it finished (the Tokio runtime that ran it shut down)"
+    )]
     Abandoned,
     /// The token source did not finish within the refresh policy's `max_wait`.
     #[error("the token source did not answer within {}", fmt_duration(*waited))]

@@ -216,9 +216,7 @@ impl RefreshPolicy {
     /// Wait before the next fetch after `consecutive` failures ending with one of this kind.
     pub(crate) fn backoff(&self, transient: bool, consecutive: u32) -> Duration {
         if transient {
-            return self
-                .outage_retry_interval
-                .mul_f64(1.0 - 0.1 * self.draw());
+            return self.outage_retry_interval.mul_f64(1.0 - 0.1 * self.draw());
         }
         let exponent = consecutive.saturating_sub(1).min(31);
         self.failure_backoff

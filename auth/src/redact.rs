@@ -28,7 +28,8 @@ pub(crate) struct Redactor {
 impl Redactor {
     /// Every wire form of `secret`, and of the Basic credentials of `client_id` and `secret`.
     pub(crate) fn new(client_id: &str, secret: &str) -> Self {
-        let form_encoded = |text: &str| form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>();
+        let form_encoded =
+            |text: &str| form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>();
         let encoded_secret = form_encoded(secret);
         let percent_encoded = encoded_secret.replace('+', "%20");
         let basic_credentials = format!("{}:{encoded_secret}", form_encoded(client_id));
@@ -116,7 +117,10 @@ mod tests {
             format!("client_secret={}", encoded.replace('+', "%20")),
             format!("client_secret={}", lowercase_escapes(&encoded)),
             format!("Authorization: Basic {basic}"),
-            format!("credentials {}", URL_SAFE_NO_PAD.encode(format!("{id}:{encoded}"))),
+            format!(
+                "credentials {}",
+                URL_SAFE_NO_PAD.encode(format!("{id}:{encoded}"))
+            ),
             format!("{{\"client_secret\":{}}}", serde_json::Value::from(SECRET)),
         ] {
             let cleaned = redactor.clean(&echoed);

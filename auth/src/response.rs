@@ -51,7 +51,9 @@ fn members(body: &[u8]) -> Result<Members, NotAnObject> {
 fn string_member(members: &Members, key: &str) -> Result<Option<String>, ()> {
     match members.get(key).map(|raw| raw.get()) {
         None | Some("null") => Ok(None),
-        Some(text) => serde_json::from_str::<String>(text).map(Some).map_err(|_| ()),
+        Some(text) => serde_json::from_str::<String>(text)
+            .map(Some)
+            .map_err(|_| ()),
     }
 }
 
@@ -261,7 +263,12 @@ mod tests {
     #[test]
     fn oauth_errors_are_typed() {
         let body = br#"{"error":"invalid_scope","error_description":"bad\nscope s3cr3t","error_uri":"https://e/x"}"#;
-        let error = parse_error(StatusCode::BAD_REQUEST, Some(body), None, &redactor("s3cr3t"));
+        let error = parse_error(
+            StatusCode::BAD_REQUEST,
+            Some(body),
+            None,
+            &redactor("s3cr3t"),
+        );
         match &error {
             TokenError::OAuth {
                 code,
@@ -289,7 +296,12 @@ mod tests {
             Some(&OAuthErrorCode::Other("temporarily_unavailable".into()))
         );
         assert!(error.is_retryable());
-        let error = parse_error(StatusCode::BAD_GATEWAY, Some(b"<html>"), None, &redactor("x"));
+        let error = parse_error(
+            StatusCode::BAD_GATEWAY,
+            Some(b"<html>"),
+            None,
+            &redactor("x"),
+        );
         assert!(matches!(error, TokenError::UnexpectedStatus { .. }));
         assert!(error.is_retryable());
         let error = parse_error(
@@ -326,7 +338,10 @@ mod tests {
         ] {
             assert!(oauth_error_in_success(StatusCode::OK, body, &redactor("x")).is_none());
         }
-        assert!(oauth_error_in_success(StatusCode::FOUND, br#"{"error":"x"}"#, &redactor("x")).is_none());
+        assert!(
+            oauth_error_in_success(StatusCode::FOUND, br#"{"error":"x"}"#, &redactor("x"))
+                .is_none()
+        );
     }
 }
 

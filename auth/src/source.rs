@@ -234,7 +234,9 @@ impl ClientCredentialsSource {
                 return Err(error);
             }
             let backoff = self.retry.jittered_backoff(attempt);
-            let delay = error.retry_after().map_or(backoff, |asked| asked.max(backoff));
+            let delay = error
+                .retry_after()
+                .map_or(backoff, |asked| asked.max(backoff));
             if Instant::now() + delay >= deadline {
                 tracing::warn!(attempt, status, error = %Chain(&error), delay_ms = delay.as_millis() as u64,
                     "token request failed; the next attempt would pass the fetch deadline");
@@ -405,5 +407,4 @@ mod tests {
             Some(Duration::from_secs(120))
         );
     }
-
 }

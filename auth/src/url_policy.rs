@@ -107,7 +107,11 @@ mod tests {
     #[test]
     fn only_plain_http_loopback_bypasses_the_proxy() {
         let url = |s: &str| Url::parse(s).unwrap();
-        for bypass in ["http://127.0.0.1:1/t", "http://localhost/", "http://[::1]:8/"] {
+        for bypass in [
+            "http://127.0.0.1:1/t",
+            "http://localhost/",
+            "http://[::1]:8/",
+        ] {
             assert!(bypasses_proxy(&url(bypass)), "{bypass}");
         }
         for proxied in [

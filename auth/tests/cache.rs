@@ -106,9 +106,18 @@ async fn a_thousand_callers_during_an_outage_cause_one_fetch_of_three_requests()
     advance(Duration::from_secs(1)).await;
     let errors: Vec<_> = burst().await.into_iter().map(Result::unwrap).collect();
     assert_eq!(token_requests(&server).await, 4);
-    let next = errors[0].next_attempt_in().expect("the next attempt is scheduled");
-    assert!(next > Duration::from_millis(800) && next <= Duration::from_millis(1000), "{next:?}");
-    assert!(errors[0].to_string().contains("next token request in"), "{}", errors[0]);
+    let next = errors[0]
+        .next_attempt_in()
+        .expect("the next attempt is scheduled");
+    assert!(
+        next > Duration::from_millis(800) && next <= Duration::from_millis(1000),
+        "{next:?}"
+    );
+    assert!(
+        errors[0].to_string().contains("next token request in"),
+        "{}",
+        errors[0]
+    );
     let stats = authenticator.stats();
     assert_eq!(
         (stats.fetches, stats.fetch_failures, stats.token_requests),

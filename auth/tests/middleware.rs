@@ -377,7 +377,11 @@ async fn recover_error_keeps_the_source_chain_and_is_bounded() {
         ),
         "{message}"
     );
-    assert!(typed.next_attempt_in().is_some_and(|d| d <= Duration::from_secs(1)));
+    assert!(
+        typed
+            .next_attempt_in()
+            .is_some_and(|d| d <= Duration::from_secs(1))
+    );
 
     // Distinct failures beyond the bound push out the oldest.
     let server = MockServer::start().await;

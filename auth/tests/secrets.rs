@@ -279,7 +279,9 @@ fn debug_and_display_of_every_type_redact() {
                 .build()
                 .unwrap(),
         )
-        .refresh_policy(nxtsoft_auth::RefreshPolicy::default().refresh_lead(2.0, std::time::Duration::ZERO))
+        .refresh_policy(
+            nxtsoft_auth::RefreshPolicy::default().refresh_lead(2.0, std::time::Duration::ZERO),
+        )
         .build()
         .unwrap_err(),
     ];
@@ -326,10 +328,17 @@ async fn an_endpoint_echoing_the_whole_request_cannot_leak_the_secret() {
     let id_encoded: String = url::form_urlencoded::byte_serialize(CLIENT_ID.as_bytes()).collect();
     let basic = base64::engine::general_purpose::STANDARD.encode(format!("{id_encoded}:{encoded}"));
     let leaks = |text: &str| -> Option<String> {
-        [NASTY, encoded.as_str(), basic.as_str(), "pa s", "pa+s", "pa%20s"]
-            .into_iter()
-            .find(|needle| text.contains(needle))
-            .map(str::to_owned)
+        [
+            NASTY,
+            encoded.as_str(),
+            basic.as_str(),
+            "pa s",
+            "pa+s",
+            "pa%20s",
+        ]
+        .into_iter()
+        .find(|needle| text.contains(needle))
+        .map(str::to_owned)
     };
     for client_auth in [ClientAuth::SecretPost, ClientAuth::SecretBasic] {
         let server = MockServer::start().await;

@@ -175,9 +175,19 @@ pub enum Target {
 }
 
 impl Target {
-    /// Reads the process environment; see [`Target::from_lookup`].
+    /// Reads the process environment; see [`Target::from_lookup`]. A variable that is set
+    /// counts as set even when its value is not valid UTF-8 (it is then a configuration
+    /// error naming it, never a silent fallback to the stand-in).
     pub fn from_env() -> Result<Target, DemoError> {
-        Target::from_lookup(|name| std::env::var(name).ok())
+        let set = |name: &&str| {
+            std::env::var_os(name).is_some_and(|value| !value.to_string_lossy().trim().is_empty())
+        };
+        if !ENV_VARS.iter().any(set) {
+            return Ok(Target::StandIn);
+        }
+        EnvConfig::from_env(nxtsoft_client::security::TOKEN_URL)
+            .map(Target::Remote)
+            .map_err(DemoError::Config)
     }
 
     /// [`Target::StandIn`] when none of [`ENV_VARS`] is set (empty counts as unset), else the

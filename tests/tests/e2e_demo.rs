@@ -151,3 +151,28 @@ async fn a_refused_client_is_one_clear_paragraph() {
     assert!(!printed.contains("s3cr3t"), "{printed}");
     settings().bind(|| insta::assert_snapshot!("refused_client", message));
 }
+
+/// A variable that is set but not valid UTF-8 is configuration, not absence: the demo names
+/// it and stops, and never falls back to the stand-in.
+#[test]
+fn a_non_utf8_variable_is_an_error_naming_it_not_a_fallback() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_demo"))
+        .env_clear()
+        .env(
+            "NXTSOFT_CLIENT_ID",
+            std::ffi::OsStr::from_bytes(b"client-\xff"),
+        )
+        .env("NXTSOFT_CLIENT_SECRET", "s3cr3t")
+        .env("NXTSOFT_API_BASE_URL", "https://api.example.com")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("NXTSOFT_CLIENT_ID") && stderr.contains("not valid UTF-8"),
+        "{stderr}"
+    );
+    assert!(!stdout.contains("stand-in"), "no fallback: {stdout}");
+}

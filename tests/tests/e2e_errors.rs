@@ -148,8 +148,9 @@ async fn an_expired_token_is_healed_by_one_resend() {
     snapshot("expired_token_healed", text);
 }
 
-/// A server whose tokens are expired as soon as issued (`expires_in: 0`): the re-send with
-/// the new token is refused too, and that 401 is what the user gets. Never a loop.
+/// A server whose tokens are expired as soon as issued (`expires_in: 0`): such a token is
+/// refused on arrival with a typed error, and nothing is sent to the API with it (it would
+/// only earn a 401). Never a loop.
 #[tokio::test]
 async fn tokens_expired_on_arrival_cannot_heal() {
     let standin = standin_builder()
@@ -158,13 +159,21 @@ async fn tokens_expired_on_arrival_cannot_heal() {
         .await
         .expect("stand-in starts");
     let client = client(&standin);
-    let error = validate(&client, "expired-1").await.expect_err("401");
-    assert_eq!(error.status(), Some(StatusCode::UNAUTHORIZED));
+    let error = validate(&client, "expired-1")
+        .await
+        .expect_err("no usable token");
+    let auth_error = client.auth_error(&error).expect("a token failure");
+    assert!(
+        matches!(
+            auth_error.token_error(),
+            TokenError::ExpiredOnArrival { lifetime, .. } if lifetime.is_zero()
+        ),
+        "{auth_error:?}"
+    );
     let stats = standin.stats();
-    assert_eq!(stats.token_requests, 2);
-    assert_eq!(stats.api_calls, 2);
-    assert_eq!(stats.api_status(401), 2);
-    assert_eq!(client.authenticator().stats().unauthorized_retries, 1);
+    assert_eq!(stats.token_requests, 1);
+    assert_eq!(stats.api_calls, 0);
+    assert_eq!(client.authenticator().stats().unauthorized_retries, 0);
     let text = format!(
         "{}requests:\n{}",
         error_report(&client, &error),

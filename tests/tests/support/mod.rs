@@ -115,9 +115,17 @@ pub fn invalid_message(reference: &str) -> TransactionMessage {
 }
 
 /// Filters for what varies between runs: the port of `127.0.0.1`, the `date` response
-/// header, and RFC 3339 timestamps (`posted_at`, which the stand-in takes from the wall clock).
+/// header, RFC 3339 timestamps (`posted_at`, which the stand-in takes from the wall clock),
+/// the jittered delay before the next token request in an error's text, and how long a
+/// token answer took.
 pub fn settings() -> insta::Settings {
     let mut settings = insta::Settings::clone_current();
+    settings.add_filter(r"answered after \d+\.\d+ s", "answered after [elapsed] s");
+    settings.add_filter(r"took: [0-9.]+(ns|µs|ms|s)\b", "took: [elapsed]");
+    settings.add_filter(
+        r"next token request in \d+\.\d s",
+        "next token request in [delay] s",
+    );
     settings.add_filter(r"127\.0\.0\.1:\d+", "127.0.0.1:[port]");
     settings.add_filter(r#""date": "[^"]+""#, r#""date": "[date]""#);
     settings.add_filter(
@@ -447,9 +455,16 @@ impl Setup {
             .token_url(token_url)
             .build()
             .expect("credentials");
+        // Under a paused clock, the wait bound's timer would make the clock jump while the
+        // fetch waits on real loopback I/O.
+        let refresh = if self.paused {
+            self.refresh.max_wait(None)
+        } else {
+            self.refresh
+        };
         Authenticator::builder(credentials)
             .retry_policy(self.retry)
-            .refresh_policy(self.refresh)
+            .refresh_policy(refresh)
             .token_http_client(self.http(None))
             .build()
             .expect("authenticator")
