@@ -175,7 +175,7 @@ impl Authenticator {
         };
         match self.inner.cache.header().await {
             Ok(fresh) if fresh != sent => {
-                Counters::bump(&self.inner.counters.unauthorized_retries);
+                self.inner.counters.unauthorized_retries.bump();
                 tracing::info!("re-sending the request once with a new token after a 401");
                 copy.headers_mut().insert(AUTHORIZATION, fresh);
                 drop(response);

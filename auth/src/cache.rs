@@ -164,7 +164,7 @@ impl Cache {
     /// The `Authorization` header value of a usable token, fetching one if needed.
     pub(crate) async fn header(self: &Arc<Self>) -> Result<HeaderValue, AuthError> {
         if let Some(cached) = self.read().servable_without_work(Instant::now()) {
-            Counters::bump(&self.counters.cache_hits);
+            self.counters.cache_hits.bump();
             return Ok(cached.token.header_value().clone());
         }
         self.header_slow().await
@@ -178,14 +178,14 @@ impl Cache {
             rounds += 1;
             let (id, fetch) = match self.decide(Instant::now()) {
                 Decision::Serve(header) => {
-                    Counters::bump(&self.counters.cache_hits);
+                    self.counters.cache_hits.bump();
                     return Ok(header);
                 }
                 Decision::Fail(failure) => return Err(failure.to_auth_error(Instant::now())),
                 Decision::Wait(id, fetch) => (id, fetch),
             };
             if rounds == 1 {
-                Counters::bump(&self.counters.waits);
+                self.counters.waits.bump();
             }
             // The fetch task bounds itself to `max_wait`; this is the net for a task whose
             // runtime stopped making progress.
@@ -223,7 +223,7 @@ impl Cache {
                         tracing::debug!(
                             "token past its refresh point; refreshing in the background"
                         );
-                        Counters::bump(&self.counters.background_refreshes);
+                        self.counters.background_refreshes.bump();
                         // The handle is kept in the state; nobody waits on it.
                         if let Err(failure) = self.start_fetch(&mut state, true) {
                             tracing::warn!(error = %Chain(&*failure.error), "background refresh not started");
@@ -260,7 +260,7 @@ impl Cache {
         })?;
         let id = state.next_id;
         state.next_id += 1;
-        Counters::bump(&self.counters.fetches);
+        self.counters.fetches.bump();
         let span = if background {
             tracing::info_span!("nxtsoft_auth.background_refresh", fetch = id)
         } else {
@@ -356,13 +356,13 @@ impl Cache {
                 Ok(cached)
             }
             Err(error) => {
-                Counters::bump(&self.counters.fetch_failures);
+                self.counters.fetch_failures.bump();
                 let kept_old = state
                     .current
                     .as_ref()
                     .is_some_and(|c| c.freshness(now) != Freshness::Dead);
                 if kept_old {
-                    Counters::bump(&self.counters.refresh_failures);
+                    self.counters.refresh_failures.bump();
                 }
                 let consecutive = state.failure.as_ref().map_or(1, |f| f.consecutive + 1);
                 let backoff = self

@@ -74,6 +74,6 @@ pub use error::{AuthError, ConfigError, InvalidResponse, OAuthErrorCode, TokenEr
 pub use policy::{JitterFn, RefreshPolicy, RetryPolicy};
 pub use response::MAX_LIFETIME;
 pub use source::{FetchedToken, MAX_TOKEN_RESPONSE_BYTES, StaticToken, TokenSource};
-pub use stats::Stats;
+pub use stats::{METRIC_NAMES, Stats};
 pub use token::AccessToken;
 pub use url_policy::check_base_url;

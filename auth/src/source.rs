@@ -210,7 +210,7 @@ impl ClientCredentialsSource {
                 .retry
                 .attempt_timeout_value()
                 .map(|t| t.min(deadline.saturating_duration_since(sent_at)));
-            Counters::bump(&self.counters.token_requests);
+            self.counters.token_requests.bump();
             let error = match self.attempt(timeout).await {
                 Ok((token, expires_in)) => {
                     let lifetime = expires_in.unwrap_or(self.default_lifetime);

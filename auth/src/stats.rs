@@ -2,34 +2,95 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-#[derive(Debug, Default)]
+/// One counter: read through [`Stats`], and with the `metrics` feature also exported through
+/// the [`metrics`](https://docs.rs/metrics) facade under `name`.
+#[derive(Debug)]
+pub(crate) struct Counter {
+    value: AtomicU64,
+    #[cfg_attr(not(feature = "metrics"), allow(dead_code))]
+    name: &'static str,
+}
+
+impl Counter {
+    const fn named(name: &'static str) -> Self {
+        Self {
+            value: AtomicU64::new(0),
+            name,
+        }
+    }
+
+    pub(crate) fn bump(&self) {
+        self.value.fetch_add(1, Ordering::Relaxed);
+        #[cfg(feature = "metrics")]
+        metrics::counter!(self.name).increment(1);
+    }
+
+    fn get(&self) -> u64 {
+        self.value.load(Ordering::Relaxed)
+    }
+}
+
+/// The names the counters are exported under with the `metrics` feature (Prometheus style:
+/// `_total` counters, prefixed `nxtsoft_auth_`).
+pub const METRIC_NAMES: [&str; 8] = [
+    "nxtsoft_auth_token_requests_total",
+    "nxtsoft_auth_fetches_total",
+    "nxtsoft_auth_fetch_failures_total",
+    "nxtsoft_auth_cache_hits_total",
+    "nxtsoft_auth_waits_total",
+    "nxtsoft_auth_background_refreshes_total",
+    "nxtsoft_auth_refresh_failures_total",
+    "nxtsoft_auth_unauthorized_retries_total",
+];
+
+#[derive(Debug)]
 pub(crate) struct Counters {
-    pub(crate) token_requests: AtomicU64,
-    pub(crate) fetches: AtomicU64,
-    pub(crate) fetch_failures: AtomicU64,
-    pub(crate) cache_hits: AtomicU64,
-    pub(crate) waits: AtomicU64,
-    pub(crate) background_refreshes: AtomicU64,
-    pub(crate) refresh_failures: AtomicU64,
-    pub(crate) unauthorized_retries: AtomicU64,
+    pub(crate) token_requests: Counter,
+    pub(crate) fetches: Counter,
+    pub(crate) fetch_failures: Counter,
+    pub(crate) cache_hits: Counter,
+    pub(crate) waits: Counter,
+    pub(crate) background_refreshes: Counter,
+    pub(crate) refresh_failures: Counter,
+    pub(crate) unauthorized_retries: Counter,
+}
+
+impl Default for Counters {
+    fn default() -> Self {
+        let [
+            token_requests,
+            fetches,
+            fetch_failures,
+            cache_hits,
+            waits,
+            background_refreshes,
+            refresh_failures,
+            unauthorized_retries,
+        ] = METRIC_NAMES.map(Counter::named);
+        Self {
+            token_requests,
+            fetches,
+            fetch_failures,
+            cache_hits,
+            waits,
+            background_refreshes,
+            refresh_failures,
+            unauthorized_retries,
+        }
+    }
 }
 
 impl Counters {
-    pub(crate) fn bump(counter: &AtomicU64) {
-        counter.fetch_add(1, Ordering::Relaxed);
-    }
-
     pub(crate) fn snapshot(&self) -> Stats {
-        let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
         Stats {
-            token_requests: get(&self.token_requests),
-            fetches: get(&self.fetches),
-            fetch_failures: get(&self.fetch_failures),
-            cache_hits: get(&self.cache_hits),
-            waits: get(&self.waits),
-            background_refreshes: get(&self.background_refreshes),
-            refresh_failures: get(&self.refresh_failures),
-            unauthorized_retries: get(&self.unauthorized_retries),
+            token_requests: self.token_requests.get(),
+            fetches: self.fetches.get(),
+            fetch_failures: self.fetch_failures.get(),
+            cache_hits: self.cache_hits.get(),
+            waits: self.waits.get(),
+            background_refreshes: self.background_refreshes.get(),
+            refresh_failures: self.refresh_failures.get(),
+            unauthorized_retries: self.unauthorized_retries.get(),
         }
     }
 }
