@@ -300,3 +300,45 @@ fn check_says_generated_code_was_edited_by_hand() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(stderr.contains("edited by hand"), "{stderr}");
 }
+
+/// A file that lost its generated header was rewritten by hand; a header without the spec
+/// stamp comes from an older xtask, so the spec it was generated from is unknown.
+#[test]
+fn a_file_without_the_header_was_edited_by_hand_one_without_a_stamp_is_from_an_unknown_spec() {
+    let out = copy_of_generated();
+    let client = out.path().join("src/client.rs");
+    let security = out.path().join("src/security.rs");
+    std::fs::write(&client, "// hand edit\n").unwrap();
+    let unstamped: String = std::fs::read_to_string(&security)
+        .unwrap()
+        .lines()
+        .filter(|line| !line.starts_with("// Spec: "))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    std::fs::write(&security, unstamped).unwrap();
+
+    let drift = xtask::check(&main_spec(), out.path()).unwrap();
+    let causes: Vec<(&Path, &ChangeCause)> = drift
+        .iter()
+        .filter_map(|item| match item {
+            Drift::Changed { path, cause, .. } => Some((path.as_path(), cause)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(causes.len(), 2, "{drift:?}");
+    assert_eq!(causes[0], (client.as_path(), &ChangeCause::EditedByHand));
+    assert!(
+        matches!(
+            causes[1],
+            (path, ChangeCause::DifferentSpec { on_disk: None, .. }) if path == security
+        ),
+        "{causes:?}"
+    );
+    assert!(
+        drift[1]
+            .to_string()
+            .contains("generated from a different spec (no version or hash recorded; spec now version 0.1.0-reconstructed hash "),
+        "{}",
+        drift[1]
+    );
+}
