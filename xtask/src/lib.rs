@@ -43,7 +43,8 @@ pub fn render(spec_path: &Path) -> Result<output::GeneratedFiles, GenerateError>
     codegen::generate(&spec.document, &header, &security)
 }
 
-/// `cargo xtask generate`: renders and writes; returns how many files changed.
+/// `cargo xtask generate`: renders and writes, all or nothing (see [`output::Transaction`]);
+/// returns how many files were written or removed.
 pub fn generate(spec_path: &Path, out_dir: &Path) -> Result<usize, GenerateError> {
     let files = render(spec_path)?;
     output::write(out_dir, &files)
