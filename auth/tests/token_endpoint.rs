@@ -377,23 +377,23 @@ async fn retry_after_http_date_is_honoured() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn retry_after_beyond_the_cap_ends_the_fetch_and_delays_the_next() {
+async fn retry_after_beyond_the_cap_is_capped_ends_the_fetch_and_delays_the_next() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "120"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "7200"))
         .mount(&server)
         .await;
     let authenticator = paused_authenticator(credentials(&server));
     let started = Instant::now();
     let error = token_error(&authenticator).await;
-    assert_eq!(error.retry_after(), Some(Duration::from_secs(120)));
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(60)), "capped");
     assert!(
         started.elapsed() < Duration::from_secs(1),
-        "no sleeping for 120 s"
+        "no sleeping for 60 s: it does not fit in the fetch deadline"
     );
     assert_eq!(token_requests(&server).await, 1);
-    // The cache respects the server's wish: nothing is sent before 120 s.
-    tokio::time::advance(Duration::from_secs(119)).await;
+    // The cache respects the (capped) wish: nothing is sent before 60 s.
+    tokio::time::advance(Duration::from_secs(59)).await;
     token_error(&authenticator).await;
     assert_eq!(token_requests(&server).await, 1);
     tokio::time::advance(Duration::from_secs(2)).await;
@@ -509,12 +509,12 @@ async fn requests_after(server: &MockServer, authenticator: &Authenticator, at: 
 async fn expires_in_as_a_string() {
     let (server, authenticator) = lifetime_server(json!("60")).await;
     header_of(&authenticator).await.unwrap();
-    // 60 s: fresh until 42–45 s, usable until 54 s.
+    // 60 s: fresh until 55.2–57 s, usable until 58.8 s.
     assert_eq!(
         requests_after(&server, &authenticator, Duration::from_secs(40)).await,
         1
     );
-    tokio::time::advance(Duration::from_secs(15)).await;
+    tokio::time::advance(Duration::from_secs(19)).await;
     header_of(&authenticator).await.unwrap();
     assert_eq!(token_requests(&server).await, 2);
 }
@@ -526,21 +526,30 @@ async fn expires_in_missing_means_one_hour() {
     tokio::time::advance(Duration::from_secs(2600)).await;
     header_of(&authenticator).await.unwrap();
     assert_eq!(token_requests(&server).await, 1, "cached while fresh");
-    tokio::time::advance(Duration::from_secs(3575 - 2600)).await;
+    tokio::time::advance(Duration::from_secs(3596 - 2600)).await;
     header_of(&authenticator).await.unwrap();
     assert_eq!(
         token_requests(&server).await,
         2,
-        "past 3600 s − 30 s margin"
+        "past 3600 s − 5 s margin"
     );
 }
 
 #[tokio::test(start_paused = true)]
-async fn expires_in_zero_serves_the_waiting_callers_but_is_not_cached() {
+async fn expires_in_zero_is_refused_and_never_cached() {
     let (server, authenticator) = lifetime_server(json!(0)).await;
-    assert_eq!(header_of(&authenticator).await.unwrap(), bearer("tok"));
-    assert_eq!(header_of(&authenticator).await.unwrap(), bearer("tok"));
-    assert_eq!(token_requests(&server).await, 2);
+    for expected_requests in [1, 1, 2] {
+        let error = authenticator.header_value().await.unwrap_err();
+        assert!(
+            matches!(error.token_error(), TokenError::ExpiredOnArrival { .. }),
+            "{error:?}"
+        );
+        assert_eq!(token_requests(&server).await, expected_requests);
+        if expected_requests == 1 {
+            // The second call shares the remembered failure; the third is a new fetch.
+            tokio::time::advance(Duration::from_millis(500)).await;
+        }
+    }
 }
 
 #[tokio::test(start_paused = true)]
@@ -555,7 +564,7 @@ async fn expires_in_huge_is_clamped_to_a_day() {
         tokio::time::advance(Duration::from_secs(64_000)).await;
         header_of(&authenticator).await.unwrap();
         assert_eq!(token_requests(&server).await, 1);
-        tokio::time::advance(Duration::from_secs(86_400 - 64_000 - 29)).await;
+        tokio::time::advance(Duration::from_secs(86_400 - 64_000 - 4)).await;
         header_of(&authenticator).await.unwrap();
         assert_eq!(
             token_requests(&server).await,

@@ -1,5 +1,6 @@
 // Generated from openapi/nxtsoft.yaml by `cargo xtask generate`; do not edit.
 // Change the spec or the xtask and run `cargo xtask generate` instead.
+// Spec: version 0.1.0-reconstructed, sha256 b0c1cfe96ae5bdf8.
 
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};

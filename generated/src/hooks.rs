@@ -1,15 +1,21 @@
-// Generated from openapi/nxtsoft.yaml by `cargo xtask generate`; do not edit.
-// Change the spec or the xtask and run `cargo xtask generate` instead.
+//! Glue between progenitor's hooks and `nxtsoft_auth`: every request gets a bearer token, and a
+//! `401` gets one fresh token and one re-send.
+//!
+//! The orphan rule puts the `ClientHooks` impl in the crate that defines [`Client`], so it lives
+//! here; it only delegates, and all the logic lives in `nxtsoft_auth`.
 
-//! Glue between progenitor's hooks and `nxtsoft_auth`: every request gets a bearer token,
-//! and a `401` gets one fresh token and one re-send. All logic lives in `nxtsoft_auth`.
 use std::sync::Arc;
-use nxtsoft_auth::{
-    AuthError, Authenticator, ConfigError, Credentials, CredentialsBuilder,
-};
+
+use nxtsoft_auth::{AuthError, Authenticator, ConfigError, Credentials, CredentialsBuilder};
 use progenitor_client::{ClientHooks, OperationInfo};
+
 use crate::{Client, Error};
+
+/// What the generated operations call around every request (not meant to be called directly).
+#[doc(hidden)]
 impl ClientHooks<Authenticator> for Client {
+    /// Adds the `Authorization: Bearer …` header. A token failure becomes [`Error::Custom`]
+    /// (the only error progenitor's hooks can return); [`Client::auth_error`] recovers it typed.
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
@@ -20,6 +26,8 @@ impl ClientHooks<Authenticator> for Client {
             .await
             .map_err(|error| Error::Custom(error.to_string()))
     }
+
+    /// Sends the request; on a `401`, evicts the rejected token and re-sends once with a new one.
     async fn exec(
         &self,
         request: reqwest::Request,
@@ -28,20 +36,19 @@ impl ClientHooks<Authenticator> for Client {
         self.inner.execute(&self.client, request).await
     }
 }
+
 impl Client {
     /// A client for the API at `base_url` that authenticates with `credentials`.
     ///
     /// `base_url` must be `https`, except for loopback hosts.
-    pub fn authenticated(
-        credentials: Credentials,
-        base_url: &str,
-    ) -> Result<Self, ConfigError> {
-        Self::authenticated_with_client(
-            credentials,
-            base_url,
-            nxtsoft_auth::api_http_client_for(base_url)?,
-        )
+    ///
+    /// A plain-http loopback `base_url` never goes through a proxy from the environment
+    /// (see [`nxtsoft_auth::api_http_client_for`]).
+    pub fn authenticated(credentials: Credentials, base_url: &str) -> Result<Self, ConfigError> {
+        let http = nxtsoft_auth::api_http_client_for(base_url)?;
+        Self::authenticated_with_client(credentials, base_url, http)
     }
+
     /// Like [`Client::authenticated`], sending API requests with your own `reqwest::Client`.
     pub fn authenticated_with_client(
         credentials: Credentials,
@@ -50,6 +57,7 @@ impl Client {
     ) -> Result<Self, ConfigError> {
         Self::with_authenticator(base_url, http, Authenticator::new(credentials)?)
     }
+
     /// A client that takes its tokens from `authenticator` (for example one shared by
     /// several clients, or one over your own `TokenSource`).
     pub fn with_authenticator(
@@ -58,24 +66,25 @@ impl Client {
         authenticator: Authenticator,
     ) -> Result<Self, ConfigError> {
         let base_url = nxtsoft_auth::check_base_url(base_url)?;
-        Ok(
-            Self::new_with_client(
-                base_url.as_str().trim_end_matches('/'),
-                http,
-                authenticator,
-            ),
-        )
+        Ok(Self::new_with_client(
+            base_url.as_str().trim_end_matches('/'),
+            http,
+            authenticator,
+        ))
     }
+
     /// A client configured from `NXTSOFT_*` environment variables (see `nxtsoft_auth::EnvConfig`);
     /// the token URL defaults to the spec's.
     pub fn from_env() -> Result<Self, ConfigError> {
         let env = nxtsoft_auth::EnvConfig::from_env(crate::security::TOKEN_URL)?;
         Self::authenticated(env.credentials, &env.api_base_url)
     }
+
     /// The authenticator: token counters, and the token cache this client shares.
     pub fn authenticator(&self) -> &Authenticator {
         &self.inner
     }
+
     /// The typed token failure behind an [`Error::Custom`] this client returned, if it
     /// was one (progenitor's hooks can only return a string).
     pub fn auth_error<E>(&self, error: &Error<E>) -> Option<Arc<AuthError>> {
@@ -85,6 +94,7 @@ impl Client {
         }
     }
 }
+
 /// Credentials for this API, with the spec's token URL preset.
 pub fn credentials(
     client_id: impl Into<String>,

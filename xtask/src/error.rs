@@ -94,9 +94,9 @@ pub enum GenerateError {
         /// The parser's message.
         message: String,
     },
-    /// A generated file could not be written.
+    /// A generated file could not be written; every file is as it was before the run.
     #[error(
-        "cannot write {path}: {source}. Check that the --out directory exists and is writable."
+        "cannot write {path}: {source}. No generated file was changed. Check that the --out directory is writable and that {path} is a regular file (or absent)."
     )]
     Write {
         /// The file being written.
@@ -104,5 +104,22 @@ pub enum GenerateError {
         /// The I/O error.
         #[source]
         source: std::io::Error,
+    },
+    /// A generated file could not be written, and undoing the files already written failed too.
+    #[error(
+        "cannot write {path}: {source}; undoing the files already written then failed for {undo_path}: {undo_source}. Restore it by hand ({previous}), or run `cargo xtask generate` again once {path} is writable."
+    )]
+    WriteNotUndone {
+        /// The file being written.
+        path: PathBuf,
+        /// Why it could not be written.
+        #[source]
+        source: std::io::Error,
+        /// The file that could not be restored.
+        undo_path: PathBuf,
+        /// Where that file's previous content is, or that it did not exist.
+        previous: String,
+        /// Why it could not be restored.
+        undo_source: std::io::Error,
     },
 }

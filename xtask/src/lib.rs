@@ -7,6 +7,9 @@
 
 pub mod codegen;
 pub mod error;
+pub mod header;
+// The codegen benchmark's synthetic spec: used by `cargo xtask bench` and the tests, not API.
+#[doc(hidden)]
 pub mod large_spec;
 pub mod operations;
 pub mod output;
@@ -18,7 +21,7 @@ pub mod surface;
 use std::path::{Path, PathBuf};
 
 pub use error::GenerateError;
-pub use output::Drift;
+pub use output::{ChangeCause, Drift, GeneratedFiles};
 
 /// The workspace root (the parent of the xtask crate).
 pub fn workspace_root() -> PathBuf {
@@ -27,14 +30,21 @@ pub fn workspace_root() -> PathBuf {
 }
 
 /// Loads, checks and generates: everything in memory, nothing written.
-pub fn render(spec_path: &Path) -> Result<codegen::GeneratedFiles, GenerateError> {
+pub fn render(spec_path: &Path) -> Result<output::GeneratedFiles, GenerateError> {
     let spec = spec::load(spec_path)?;
     preflight::check(&spec.document)?;
     let security = security::read(&spec.document)?;
-    codegen::generate(&spec.document, &spec_label(spec_path), &security)
+    let bytes = std::fs::read(spec_path).map_err(|source| GenerateError::ReadSpec {
+        path: spec_path.to_path_buf(),
+        source,
+    })?;
+    let stamp = header::SpecStamp::new(&spec.document.info.version, &bytes);
+    let header = header::header(&spec_label(spec_path), &stamp);
+    codegen::generate(&spec.document, &header, &security)
 }
 
-/// `cargo xtask generate`: renders and writes; returns how many files changed.
+/// `cargo xtask generate`: renders and writes, all or nothing (see [`output::Transaction`]);
+/// returns how many files were written or removed.
 pub fn generate(spec_path: &Path, out_dir: &Path) -> Result<usize, GenerateError> {
     let files = render(spec_path)?;
     output::write(out_dir, &files)

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 
 use clap::{Parser, Subcommand};
+use xtask::{ChangeCause, Drift};
 
 /// Workspace tasks for the NXTsoft client.
 #[derive(Debug, Parser)]
@@ -105,14 +106,33 @@ fn run_check(spec: &std::path::Path, out: &std::path::Path) -> ExitCode {
                 print!("{item}");
             }
             eprintln!(
-                "error: {} is stale: {} file(s) differ from what {} generates. Run `cargo xtask generate` and commit the result.",
+                "error: {} is stale: {} file(s) differ from what {} generates{}. Run `cargo xtask generate` and commit the result.",
                 out.display(),
                 drift.len(),
-                spec.display()
+                spec.display(),
+                drift_reason(&drift)
             );
             ExitCode::FAILURE
         }
         Err(error) => fail(&error),
+    }
+}
+
+/// Why the files differ, as far as their headers tell: a changed spec, or a hand edit (change
+/// the spec or the xtask instead).
+fn drift_reason(drift: &[Drift]) -> &'static str {
+    let causes = || {
+        drift.iter().filter_map(|item| match item {
+            Drift::Changed { cause, .. } => Some(cause),
+            Drift::Missing { .. } | Drift::Stale { .. } => None,
+        })
+    };
+    if causes().any(|cause| matches!(cause, ChangeCause::DifferentSpec { .. })) {
+        " (they were generated from a different spec)"
+    } else if causes().any(|cause| matches!(cause, ChangeCause::EditedByHand)) {
+        " (generated code was edited by hand: change the spec or the xtask instead)"
+    } else {
+        ""
     }
 }
 
