@@ -8,6 +8,7 @@ use std::time::Duration;
 use http::HeaderValue;
 use http::header::AUTHORIZATION;
 use reqwest::StatusCode;
+use tracing::Instrument as _;
 
 use crate::cache::Cache;
 use crate::challenge::rejects_scope;
@@ -16,6 +17,7 @@ use crate::error::{AuthError, ConfigError};
 use crate::policy::{RefreshPolicy, RetryPolicy};
 use crate::source::{ClientCredentialsSource, TokenSource, token_http_client};
 use crate::stats::{Counters, Stats};
+use crate::telemetry::{ApiCall, CallSpan};
 use crate::url_policy::{bypasses_proxy, check_base_url};
 
 /// How many distinct recent token failures [`Authenticator::recover_error`] can give back.
@@ -143,6 +145,35 @@ impl Authenticator {
         client: &reqwest::Client,
         request: reqwest::Request,
     ) -> reqwest::Result<reqwest::Response> {
+        self.send_with_resend(client, request).await.0
+    }
+
+    /// [`execute`](Self::execute), inside an `nxtsoft.api_call` span (level INFO) that records
+    /// the operation id, method, path template, final status, duration and whether the
+    /// request was re-sent after a 401, and never a header value or a body. The generated
+    /// client's `exec` hook calls this.
+    pub async fn execute_call(
+        &self,
+        client: &reqwest::Client,
+        request: reqwest::Request,
+        call: ApiCall<'_>,
+    ) -> reqwest::Result<reqwest::Response> {
+        let telemetry = CallSpan::open(call);
+        let (result, resent) = self
+            .send_with_resend(client, request)
+            .instrument(telemetry.span().clone())
+            .await;
+        let status = result.as_ref().ok().map(|r| r.status().as_u16());
+        telemetry.finish(status, resent);
+        result
+    }
+
+    /// Sends, and re-sends once after a 401; also says whether it re-sent.
+    async fn send_with_resend(
+        &self,
+        client: &reqwest::Client,
+        request: reqwest::Request,
+    ) -> (reqwest::Result<reqwest::Response>, bool) {
         // Per request, only the copy a 401 re-send needs; the token the request carried is
         // read back from that copy, and only after a 401. Without a copy (a streaming body)
         // the header is kept alone, to evict the right token.
@@ -151,27 +182,30 @@ impl Authenticator {
             Some(_) => None,
             None => request.headers().get(AUTHORIZATION).cloned(),
         };
-        let response = client.execute(request).await?;
+        let response = match client.execute(request).await {
+            Ok(response) => response,
+            Err(error) => return (Err(error), false),
+        };
         if response.status() != StatusCode::UNAUTHORIZED {
-            return Ok(response);
+            return (Ok(response), false);
         }
         let sent = match &copy {
             Some(copy) => copy.headers().get(AUTHORIZATION).cloned(),
             None => sent_without_copy,
         };
         let Some(sent) = sent else {
-            return Ok(response);
+            return (Ok(response), false);
         };
         if rejects_scope(response.headers()) {
             tracing::info!(
                 "401 with error=\"insufficient_scope\": a new token would carry the same scopes; not re-sent"
             );
-            return Ok(response);
+            return (Ok(response), false);
         }
         self.inner.cache.evict(&sent);
         let Some(mut copy) = copy else {
             tracing::debug!("401 for a request whose body cannot be cloned; not re-sent");
-            return Ok(response);
+            return (Ok(response), false);
         };
         match self.inner.cache.header().await {
             Ok(fresh) if fresh != sent => {
@@ -179,15 +213,15 @@ impl Authenticator {
                 tracing::info!("re-sending the request once with a new token after a 401");
                 copy.headers_mut().insert(AUTHORIZATION, fresh);
                 drop(response);
-                client.execute(copy).await
+                (client.execute(copy).await, true)
             }
             Ok(_) => {
                 tracing::debug!("no newer token than the rejected one; returning the 401");
-                Ok(response)
+                (Ok(response), false)
             }
             Err(error) => {
                 tracing::warn!(error = %error, "no new token after a 401; returning the 401");
-                Ok(response)
+                (Ok(response), false)
             }
         }
     }

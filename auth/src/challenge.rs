@@ -28,9 +28,7 @@ fn auth_params(header: &str) -> impl Iterator<Item = (String, String)> + '_ {
             if rest.is_empty() {
                 return None;
             }
-            let name_end = rest
-                .find(|c: char| c == '=' || c == ',' || c == ' ' || c == '\t' || c == '"')
-                .unwrap_or(rest.len());
+            let name_end = rest.find(['=', ',', ' ', '\t', '"']).unwrap_or(rest.len());
             let name = &rest[..name_end];
             let after = rest[name_end..].trim_start_matches([' ', '\t']);
             let Some(value_text) = after.strip_prefix('=').filter(|v| !v.starts_with('=')) else {

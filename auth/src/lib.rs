@@ -61,6 +61,7 @@ mod redact;
 mod response;
 mod source;
 mod stats;
+mod telemetry;
 mod token;
 mod url_policy;
 
@@ -75,5 +76,6 @@ pub use policy::{JitterFn, RefreshPolicy, RetryPolicy};
 pub use response::MAX_LIFETIME;
 pub use source::{FetchedToken, MAX_TOKEN_RESPONSE_BYTES, StaticToken, TokenSource};
 pub use stats::{METRIC_NAMES, Stats};
+pub use telemetry::ApiCall;
 pub use token::AccessToken;
 pub use url_policy::check_base_url;

@@ -353,7 +353,7 @@ fn basic_header(client_id: &str, secret: &str) -> Result<HeaderValue, ConfigErro
     // Base64 is always a valid header value; the error arm only keeps this free of panics.
     let mut value = HeaderValue::try_from(format!("Basic {encoded}")).map_err(|_| {
         ConfigError::InvalidClientSecret {
-            reason: "the client id and secret cannot form a Basic header".into(),
+            reason: "the client id and secret cannot form a Basic header",
         }
     })?;
     value.set_sensitive(true);

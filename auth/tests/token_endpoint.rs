@@ -528,11 +528,7 @@ async fn expires_in_missing_means_one_hour() {
     assert_eq!(token_requests(&server).await, 1, "cached while fresh");
     tokio::time::advance(Duration::from_secs(3596 - 2600)).await;
     header_of(&authenticator).await.unwrap();
-    assert_eq!(
-        token_requests(&server).await,
-        2,
-        "past 3600 s − 5 s margin"
-    );
+    assert_eq!(token_requests(&server).await, 2, "past 3600 s − 5 s margin");
 }
 
 #[tokio::test(start_paused = true)]

@@ -6,7 +6,9 @@
 
 use std::sync::Arc;
 
-use nxtsoft_auth::{AuthError, Authenticator, ConfigError, Credentials, CredentialsBuilder};
+use nxtsoft_auth::{
+    ApiCall, AuthError, Authenticator, ConfigError, Credentials, CredentialsBuilder,
+};
 use progenitor_client::{ClientHooks, OperationInfo};
 
 use crate::{Client, Error};
@@ -27,13 +29,36 @@ impl ClientHooks<Authenticator> for Client {
             .map_err(|error| Error::Custom(error.to_string()))
     }
 
-    /// Sends the request; on a `401`, evicts the rejected token and re-sends once with a new one.
+    /// Sends the request inside an `nxtsoft.api_call` span; on a `401`, evicts the rejected
+    /// token and re-sends once with a new one.
     async fn exec(
         &self,
         request: reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        self.inner.execute(&self.client, request).await
+        let method = request.method().clone();
+        let call = api_call(info.operation_id, &method);
+        self.inner.execute_call(&self.client, request, call).await
+    }
+}
+
+/// The spec's description of an operation (method and path template from the generated
+/// `security::OPERATIONS` table) for the call's telemetry.
+fn api_call<'a>(operation_id: &'a str, method: &'a reqwest::Method) -> ApiCall<'a> {
+    match crate::security::OPERATIONS
+        .iter()
+        .find(|op| op.operation_id == operation_id)
+    {
+        Some(op) => ApiCall {
+            operation_id: op.operation_id,
+            method: op.method,
+            path_template: op.path,
+        },
+        None => ApiCall {
+            operation_id,
+            method: method.as_str(),
+            path_template: "",
+        },
     }
 }
 
