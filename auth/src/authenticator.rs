@@ -12,7 +12,7 @@ use tracing::Instrument as _;
 
 use crate::cache::Cache;
 use crate::challenge::rejects_scope;
-use crate::credentials::Credentials;
+use crate::credentials::{ASSET_ID_HEADER, Credentials, asset_id_header};
 use crate::error::{AuthError, ConfigError};
 use crate::policy::{RefreshPolicy, RetryPolicy};
 use crate::source::{ClientCredentialsSource, TokenSource, token_http_client};
@@ -57,6 +57,7 @@ pub struct Authenticator {
 
 struct Inner {
     cache: Arc<Cache>,
+    asset_id: Option<HeaderValue>,
     counters: Arc<Counters>,
     recent: Mutex<VecDeque<(String, Arc<AuthError>)>>,
     description: String,
@@ -88,6 +89,7 @@ impl Authenticator {
             RefreshPolicy::default(),
             Arc::new(Counters::default()),
             "custom token source".into(),
+            None,
         )
     }
 
@@ -97,6 +99,7 @@ impl Authenticator {
         SourceAuthenticatorBuilder {
             source: Arc::new(source),
             refresh: RefreshPolicy::default(),
+            asset_id: None,
         }
     }
 
@@ -105,10 +108,12 @@ impl Authenticator {
         refresh: RefreshPolicy,
         counters: Arc<Counters>,
         description: String,
+        asset_id: Option<HeaderValue>,
     ) -> Self {
         Self {
             inner: Arc::new(Inner {
                 cache: Arc::new(Cache::new(source, refresh, Arc::clone(&counters))),
+                asset_id,
                 counters,
                 recent: Mutex::new(VecDeque::with_capacity(RECENT_ERRORS)),
                 description,
@@ -126,11 +131,15 @@ impl Authenticator {
             .map_err(|error| self.remember(error))
     }
 
-    /// Sets the `Authorization` header of `request`. Called by the generated client's `pre`
-    /// hook for every request.
+    /// Sets the `Authorization` header of `request`, and the partner's `assetID` header when
+    /// one is configured. Called by the generated client's `pre` hook for every request.
     pub async fn authorize(&self, request: &mut reqwest::Request) -> Result<(), AuthError> {
         let header = self.header_value().await?;
-        request.headers_mut().insert(AUTHORIZATION, header);
+        let headers = request.headers_mut();
+        headers.insert(AUTHORIZATION, header);
+        if let Some(asset_id) = &self.inner.asset_id {
+            headers.insert(ASSET_ID_HEADER, asset_id.clone());
+        }
         Ok(())
     }
 
@@ -318,6 +327,7 @@ impl AuthenticatorBuilder {
         self.refresh.validate()?;
         let counters = Arc::new(Counters::default());
         let credentials = *self.credentials;
+        let asset_id = credentials.asset_id().cloned();
         let description = format!(
             "client credentials (client_id {:?}, token endpoint {})",
             credentials.client_id(),
@@ -339,6 +349,7 @@ impl AuthenticatorBuilder {
             self.refresh,
             counters,
             description,
+            asset_id,
         ))
     }
 }
@@ -360,9 +371,17 @@ impl fmt::Debug for AuthenticatorBuilder {
 pub struct SourceAuthenticatorBuilder {
     source: Arc<dyn TokenSource>,
     refresh: RefreshPolicy,
+    asset_id: Option<String>,
 }
 
 impl SourceAuthenticatorBuilder {
+    /// Sends the partner's `assetID` on every request (see
+    /// [`CredentialsBuilder::asset_id`](crate::CredentialsBuilder::asset_id)).
+    pub fn asset_id(mut self, asset_id: impl Into<String>) -> Self {
+        self.asset_id = Some(asset_id.into());
+        self
+    }
+
     /// Sets the refresh policy.
     pub fn refresh_policy(mut self, policy: RefreshPolicy) -> Self {
         self.refresh = policy;
@@ -372,11 +391,13 @@ impl SourceAuthenticatorBuilder {
     /// Builds the authenticator.
     pub fn build(self) -> Result<Authenticator, ConfigError> {
         self.refresh.validate()?;
+        let asset_id = self.asset_id.as_deref().map(asset_id_header).transpose()?;
         Ok(Authenticator::assemble(
             self.source,
             self.refresh,
             Arc::new(Counters::default()),
             "custom token source".into(),
+            asset_id,
         ))
     }
 }

@@ -16,6 +16,7 @@ use crate::url_policy::check_base_url;
 /// | `NXTSOFT_TOKEN_URL` | token endpoint (optional; default given by the caller) |
 /// | `NXTSOFT_SCOPES` | scopes separated by spaces or commas (optional) |
 /// | `NXTSOFT_CLIENT_AUTH` | `client_secret_post` (default) or `client_secret_basic` (optional) |
+/// | `NXTSOFT_ASSET_ID` | the partner's `assetID`, sent on every request (optional) |
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct EnvConfig {
@@ -39,14 +40,18 @@ impl EnvConfig {
     /// Name of the client authentication method variable.
     pub const CLIENT_AUTH: &'static str = "NXTSOFT_CLIENT_AUTH";
 
+    /// Name of the partner `assetID` variable.
+    pub const ASSET_ID: &'static str = "NXTSOFT_ASSET_ID";
+
     /// Every variable read, in the order above.
-    pub const ALL: [&'static str; 6] = [
+    pub const ALL: [&'static str; 7] = [
         Self::CLIENT_ID,
         Self::CLIENT_SECRET,
         Self::API_BASE_URL,
         Self::TOKEN_URL,
         Self::SCOPES,
         Self::CLIENT_AUTH,
+        Self::ASSET_ID,
     ];
 
     /// Reads the process environment. `default_token_url` is used when `NXTSOFT_TOKEN_URL`
@@ -127,25 +132,31 @@ impl EnvConfig {
                 scopes
             }
         };
-        let credentials = Credentials::builder(token_url, client_id, client_secret)
+        let mut builder = Credentials::builder(token_url, client_id, client_secret)
             .scopes(scopes)
-            .client_auth(client_auth)
-            .build()
-            .map_err(|error| match error {
-                ConfigError::InvalidUrl { reason, .. } => ConfigError::InvalidVar {
-                    name: Self::TOKEN_URL,
-                    reason,
-                },
-                ConfigError::InvalidScope { scope } => ConfigError::InvalidVar {
-                    name: Self::SCOPES,
-                    reason: format!("invalid scope {scope:?}"),
-                },
-                ConfigError::InvalidClientId { reason } => ConfigError::InvalidVar {
-                    name: Self::CLIENT_ID,
-                    reason: reason.into(),
-                },
-                other => other,
-            })?;
+            .client_auth(client_auth);
+        if let Some(asset_id) = get(Self::ASSET_ID)? {
+            builder = builder.asset_id(asset_id);
+        }
+        let credentials = builder.build().map_err(|error| match error {
+            ConfigError::InvalidUrl { reason, .. } => ConfigError::InvalidVar {
+                name: Self::TOKEN_URL,
+                reason,
+            },
+            ConfigError::InvalidScope { scope } => ConfigError::InvalidVar {
+                name: Self::SCOPES,
+                reason: format!("invalid scope {scope:?}"),
+            },
+            ConfigError::InvalidAssetId { reason } => ConfigError::InvalidVar {
+                name: Self::ASSET_ID,
+                reason: reason.into(),
+            },
+            ConfigError::InvalidClientId { reason } => ConfigError::InvalidVar {
+                name: Self::CLIENT_ID,
+                reason: reason.into(),
+            },
+            other => other,
+        })?;
         Ok(Self {
             credentials,
             api_base_url: api_base_url.trim().to_owned(),

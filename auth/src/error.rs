@@ -405,6 +405,12 @@ pub enum ConfigError {
         /// Why it is refused (never quotes the secret).
         reason: &'static str,
     },
+    /// The partner's `assetID` cannot be sent as given.
+    #[error("assetID {reason}")]
+    InvalidAssetId {
+        /// Why it is refused (never quotes the value).
+        reason: &'static str,
+    },
     /// A scope is not a valid RFC 6749 §3.3 scope token.
     #[error(
         "invalid scope {scope:?}: scopes are non-empty printable ASCII without spaces, quotes or backslashes"

@@ -69,7 +69,7 @@ pub use authenticator::{
     Authenticator, AuthenticatorBuilder, DEFAULT_LIFETIME, RECENT_ERRORS,
     SourceAuthenticatorBuilder, api_http_client, api_http_client_for,
 };
-pub use credentials::{ClientAuth, Credentials, CredentialsBuilder};
+pub use credentials::{ASSET_ID_HEADER, ClientAuth, Credentials, CredentialsBuilder};
 pub use env::EnvConfig;
 pub use error::{AuthError, ConfigError, InvalidResponse, OAuthErrorCode, TokenError};
 pub use policy::{JitterFn, RefreshPolicy, RetryPolicy};
