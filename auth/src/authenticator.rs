@@ -12,6 +12,7 @@ use reqwest::StatusCode;
 use crate::cache::{Cache, RefreshPolicy};
 use crate::credentials::Credentials;
 use crate::error::{AuthError, ConfigError};
+use crate::shared::SharedSetting;
 use crate::source::{ClientCredentialsSource, RetryPolicy, TokenSource, token_http_client};
 use crate::stats::{Counters, Stats};
 
@@ -73,6 +74,7 @@ impl Authenticator {
                 default_lifetime: DEFAULT_LIFETIME,
             },
             refresh: RefreshPolicy::default(),
+            shared: SharedSetting::default(),
         }
     }
 
@@ -91,6 +93,7 @@ impl Authenticator {
         AuthenticatorBuilder {
             source: SourceConfig::Custom(Arc::new(source)),
             refresh: RefreshPolicy::default(),
+            shared: SharedSetting::default(),
         }
     }
 
@@ -245,6 +248,7 @@ enum SourceConfig {
 pub struct AuthenticatorBuilder {
     source: SourceConfig,
     refresh: RefreshPolicy,
+    shared: SharedSetting,
 }
 
 impl AuthenticatorBuilder {
@@ -285,6 +289,14 @@ impl AuthenticatorBuilder {
         self
     }
 
+    /// Shares tokens across the fleet through Redis (client credentials only; feature
+    /// `redis`): see [`SharedCache`](crate::SharedCache) and the README's *Running a fleet*.
+    #[cfg(feature = "redis")]
+    pub fn shared_cache(mut self, cache: crate::SharedCache) -> Self {
+        self.shared.cache = Some(cache);
+        self
+    }
+
     /// Builds the authenticator.
     pub fn build(self) -> Result<Authenticator, ConfigError> {
         self.refresh.validate()?;
@@ -311,6 +323,7 @@ impl AuthenticatorBuilder {
                     Some(http) => http,
                     None => token_http_client()?,
                 };
+                let shared_credentials = credentials.clone();
                 let source = ClientCredentialsSource::new(
                     *credentials,
                     http,
@@ -318,8 +331,9 @@ impl AuthenticatorBuilder {
                     default_lifetime,
                     Arc::clone(&counters),
                 )?;
+                let source = self.shared.wrap(source, &shared_credentials, &counters)?;
                 Ok(Authenticator::assemble(
-                    Arc::new(source),
+                    source,
                     self.refresh,
                     counters,
                     description,

@@ -321,7 +321,7 @@ impl Cache {
         let start = fetched.requested_at_instant();
         let at = |offset: Duration| start.checked_add(offset).unwrap_or(start);
         Cached {
-            fresh_until: at(fresh),
+            fresh_until: fetched.refresh_at_instant().map_or(at(fresh), |h| h.min(at(fresh))),
             usable_until: at(usable),
             token: fetched.token().clone(),
         }
@@ -395,7 +395,9 @@ impl Cache {
             return false;
         }
         tracing::info!("API rejected the cached token (401); evicting it");
-        state.current = None;
+        if let Some(evicted) = state.current.take() {
+            self.source.rejected(&evicted.token);
+        }
         state.last_rejection = Some(now);
         true
     }

@@ -223,6 +223,7 @@ impl fmt::Debug for CredentialsBuilder {
 /// | `NXTSOFT_TOKEN_URL` | token endpoint (optional; default given by the caller) |
 /// | `NXTSOFT_SCOPES` | scopes separated by spaces or commas (optional) |
 /// | `NXTSOFT_CLIENT_AUTH` | `client_secret_post` (default) or `client_secret_basic` (optional) |
+/// | `NXTSOFT_TOKEN_CACHE_URL` | `redis://` or `rediss://` URL of a fleet-wide token cache (optional) |
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct EnvConfig {
@@ -230,6 +231,9 @@ pub struct EnvConfig {
     pub credentials: Credentials,
     /// The API base URL (checked with [`check_base_url`](crate::check_base_url)).
     pub api_base_url: String,
+    /// The fleet-wide token cache URL (`redis://` or `rediss://`, checked; kept secret since it
+    /// may carry a password), for `SharedCache::new` (feature `redis`).
+    pub token_cache_url: Option<SecretString>,
 }
 
 impl EnvConfig {
@@ -245,6 +249,8 @@ impl EnvConfig {
     pub const API_BASE_URL: &'static str = "NXTSOFT_API_BASE_URL";
     /// Name of the client authentication method variable.
     pub const CLIENT_AUTH: &'static str = "NXTSOFT_CLIENT_AUTH";
+    /// Name of the fleet-wide token cache URL variable.
+    pub const TOKEN_CACHE_URL: &'static str = "NXTSOFT_TOKEN_CACHE_URL";
 
     /// Reads the process environment. `default_token_url` is used when `NXTSOFT_TOKEN_URL`
     /// is not set. Errors name the missing or invalid variable.
@@ -298,9 +304,16 @@ impl EnvConfig {
                 },
                 other => other,
             })?;
+        let token_cache_url = get(Self::TOKEN_CACHE_URL)
+            .map(|url| match crate::shared::check_cache_url(&url) {
+                Ok(()) => Ok(SecretString::from(url.trim().to_owned())),
+                Err(reason) => Err(ConfigError::InvalidVar { name: Self::TOKEN_CACHE_URL, reason }),
+            })
+            .transpose()?;
         Ok(Self {
             credentials,
             api_base_url: api_base_url.trim().to_owned(),
+            token_cache_url,
         })
     }
 }

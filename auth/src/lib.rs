@@ -55,6 +55,7 @@ mod cache;
 mod credentials;
 mod error;
 mod response;
+mod shared;
 mod source;
 mod stats;
 mod token;
@@ -67,6 +68,9 @@ pub use cache::RefreshPolicy;
 pub use credentials::{ClientAuth, Credentials, CredentialsBuilder, EnvConfig};
 pub use error::{AuthError, ConfigError, InvalidResponse, OAuthErrorCode, TokenError};
 pub use response::MAX_LIFETIME;
+#[cfg(feature = "redis")]
+pub use shared::SharedCache;
+pub use shared::SharedStoreStats;
 pub use source::{FetchedToken, MAX_TOKEN_RESPONSE_BYTES, RetryPolicy, StaticToken, TokenSource};
 pub use stats::Stats;
 pub use token::AccessToken;

@@ -12,6 +12,7 @@ pub(crate) struct Counters {
     pub(crate) background_refreshes: AtomicU64,
     pub(crate) refresh_failures: AtomicU64,
     pub(crate) unauthorized_retries: AtomicU64,
+    pub(crate) shared_store: crate::shared::SharedCounters,
 }
 
 impl Counters {
@@ -30,6 +31,7 @@ impl Counters {
             background_refreshes: get(&self.background_refreshes),
             refresh_failures: get(&self.refresh_failures),
             unauthorized_retries: get(&self.unauthorized_retries),
+            shared_store: self.shared_store.snapshot(),
         }
     }
 }
@@ -39,6 +41,8 @@ impl Counters {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Stats {
+    /// The fleet-wide token cache's counters (all zero without one).
+    pub shared_store: crate::SharedStoreStats,
     /// HTTP requests sent to the token endpoint, retries included (what the provider bills).
     /// Always 0 with a custom [`TokenSource`](crate::TokenSource).
     pub token_requests: u64,
