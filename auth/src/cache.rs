@@ -321,7 +321,9 @@ impl Cache {
         let start = fetched.requested_at_instant();
         let at = |offset: Duration| start.checked_add(offset).unwrap_or(start);
         Cached {
-            fresh_until: fetched.refresh_at_instant().map_or(at(fresh), |h| h.min(at(fresh))),
+            fresh_until: fetched
+                .refresh_at_instant()
+                .map_or(at(fresh), |h| h.min(at(fresh))),
             usable_until: at(usable),
             token: fetched.token().clone(),
         }

@@ -307,7 +307,10 @@ impl EnvConfig {
         let token_cache_url = get(Self::TOKEN_CACHE_URL)
             .map(|url| match crate::shared::check_cache_url(&url) {
                 Ok(()) => Ok(SecretString::from(url.trim().to_owned())),
-                Err(reason) => Err(ConfigError::InvalidVar { name: Self::TOKEN_CACHE_URL, reason }),
+                Err(reason) => Err(ConfigError::InvalidVar {
+                    name: Self::TOKEN_CACHE_URL,
+                    reason,
+                }),
             })
             .transpose()?;
         Ok(Self {

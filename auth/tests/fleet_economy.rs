@@ -18,7 +18,9 @@ async fn a_fleet_with_redis_makes_one_token_request_per_window_without_it_one_pe
     let windows = windows(duration, LIFETIME);
 
     let shared = TokenServer::start(LIFETIME).await;
-    let with_redis = Fleet::new(processes, 8, duration).redis(&redis).run(&shared);
+    let with_redis = Fleet::new(processes, 8, duration)
+        .redis(&redis)
+        .run(&shared);
     with_redis.assert_no_caller_error();
     let requests_with = shared.token_requests();
     let dump = redis.dump(); // before the 2 s entry expires
@@ -28,7 +30,9 @@ async fn a_fleet_with_redis_makes_one_token_request_per_window_without_it_one_pe
     without_redis.assert_no_caller_error();
     let requests_without = alone.token_requests();
 
-    eprintln!("{processes} processes, {windows} windows: {requests_with} token requests with Redis, {requests_without} without");
+    eprintln!(
+        "{processes} processes, {windows} windows: {requests_with} token requests with Redis, {requests_without} without"
+    );
     assert!(
         requests_with <= windows + 2,
         "with Redis: {requests_with} token requests for {windows} windows: {:#?}",
@@ -49,12 +53,21 @@ async fn a_fleet_with_redis_makes_one_token_request_per_window_without_it_one_pe
     for (key, value) in &dump {
         let texts = [key.as_bytes(), value.as_slice()];
         for text in texts {
-            assert!(!contains(text, SECRET.as_bytes()), "secret in Redis under {key}");
+            assert!(
+                !contains(text, SECRET.as_bytes()),
+                "secret in Redis under {key}"
+            );
             for token in &issued {
-                assert!(!contains(text, token.as_bytes()), "plaintext token in Redis under {key}");
+                assert!(
+                    !contains(text, token.as_bytes()),
+                    "plaintext token in Redis under {key}"
+                );
             }
         }
-        assert!(key.starts_with("nxtsoft-auth:{") && key.contains("}:"), "{key}");
+        assert!(
+            key.starts_with("nxtsoft-auth:{") && key.contains("}:"),
+            "{key}"
+        );
     }
 }
 
@@ -62,11 +75,17 @@ async fn a_fleet_with_redis_makes_one_token_request_per_window_without_it_one_pe
 async fn a_cold_fleet_makes_one_token_request() {
     let redis = RedisServer::start();
     let server = TokenServer::start(Duration::from_secs(3600)).await;
-    let outcome = Fleet::new(6, 8, Duration::from_millis(1500)).redis(&redis).run(&server);
+    let outcome = Fleet::new(6, 8, Duration::from_millis(1500))
+        .redis(&redis)
+        .run(&server);
     outcome.assert_no_caller_error();
     assert_eq!(server.token_requests(), 1, "{:#?}", outcome.reports);
     assert_eq!(outcome.sum("/shared/publishes"), 1);
-    assert_eq!(outcome.sum("/shared/hits") + 1, 6, "every other process read the entry");
+    assert_eq!(
+        outcome.sum("/shared/hits") + 1,
+        6,
+        "every other process read the entry"
+    );
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {

@@ -32,7 +32,9 @@ pub(crate) enum OpenError {
     #[error("the entry is not in the nxtsoft-auth format")]
     Format,
     /// Authentication failed: tampered with, or sealed under another client secret.
-    #[error("the entry does not authenticate (tampered with, or written under another client secret)")]
+    #[error(
+        "the entry does not authenticate (tampered with, or written under another client secret)"
+    )]
     Authentication,
     /// It authenticated but holds no usable token or times.
     #[error("the entry holds no usable token")]
@@ -69,7 +71,13 @@ impl Sealer {
         let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
         let sealed = self
             .cipher
-            .encrypt(&nonce, Payload { msg: &plain, aad: &self.aad })
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: &plain,
+                    aad: &self.aad,
+                },
+            )
             .ok()?;
         let mut out = Vec::with_capacity(MAGIC.len() + NONCE_LEN + sealed.len());
         out.extend_from_slice(MAGIC);
@@ -79,14 +87,22 @@ impl Sealer {
     }
 
     pub(crate) fn open(&self, bytes: &[u8]) -> Result<Entry, OpenError> {
-        let rest = bytes.strip_prefix(MAGIC.as_slice()).ok_or(OpenError::Format)?;
+        let rest = bytes
+            .strip_prefix(MAGIC.as_slice())
+            .ok_or(OpenError::Format)?;
         if rest.len() < NONCE_LEN {
             return Err(OpenError::Format);
         }
         let (nonce, sealed) = rest.split_at(NONCE_LEN);
         let plain = self
             .cipher
-            .decrypt(XNonce::from_slice(nonce), Payload { msg: sealed, aad: &self.aad })
+            .decrypt(
+                XNonce::from_slice(nonce),
+                Payload {
+                    msg: sealed,
+                    aad: &self.aad,
+                },
+            )
             .map_err(|_| OpenError::Authentication)?;
         if plain.len() <= HEADER_LEN {
             return Err(OpenError::Content);
@@ -138,10 +154,17 @@ mod tests {
         let (sealer, _) = sealer("secret-1");
         let sealed = sealer.seal(&entry()).unwrap();
         assert!(!sealed.windows(7).any(|w| w == b"tok-123"));
-        assert_ne!(sealer.seal(&entry()).unwrap(), sealed, "fresh nonce per seal");
+        assert_ne!(
+            sealer.seal(&entry()).unwrap(),
+            sealed,
+            "fresh nonce per seal"
+        );
         let opened = sealer.open(&sealed).unwrap();
         assert_eq!(opened.token.expose_secret(), "tok-123");
-        assert_eq!((opened.issued_ms, opened.refresh_ms, opened.expires_ms), (1_000, 1_750, 2_000));
+        assert_eq!(
+            (opened.issued_ms, opened.refresh_ms, opened.expires_ms),
+            (1_000, 1_750, 2_000)
+        );
     }
 
     #[test]
@@ -149,11 +172,17 @@ mod tests {
         let (sealer_1, _) = sealer("secret-1");
         let (sealer_2, _) = sealer("secret-2");
         let sealed = sealer_1.seal(&entry()).unwrap();
-        assert!(matches!(sealer_2.open(&sealed), Err(OpenError::Authentication)));
+        assert!(matches!(
+            sealer_2.open(&sealed),
+            Err(OpenError::Authentication)
+        ));
         for i in [4, 30, sealed.len() - 1] {
             let mut tampered = sealed.clone();
             tampered[i] ^= 1;
-            assert!(matches!(sealer_1.open(&tampered), Err(OpenError::Authentication)), "{i}");
+            assert!(
+                matches!(sealer_1.open(&tampered), Err(OpenError::Authentication)),
+                "{i}"
+            );
         }
         for garbage in [&b""[..], b"nxa1", b"plain-token", &sealed[..20]] {
             assert!(matches!(sealer_1.open(garbage), Err(OpenError::Format)));

@@ -44,7 +44,12 @@ impl Keys {
         let identity: [u8; 32] = hash.finalize().into();
         let secret = credentials.client_secret().expose_secret().as_bytes();
         let mut fingerprint = [0u8; 8];
-        expand(&identity, secret, b"nxtsoft-auth fleet secret fingerprint v1", &mut fingerprint);
+        expand(
+            &identity,
+            secret,
+            b"nxtsoft-auth fleet secret fingerprint v1",
+            &mut fingerprint,
+        );
         let tag = format!("{}.{}", hex(&identity[..16]), hex(&fingerprint));
         Self {
             token: format!("nxtsoft-auth:{{{tag}}}:token"),
@@ -67,10 +72,12 @@ pub(crate) fn expand(salt: &[u8], ikm: &[u8], info: &[u8], out: &mut [u8]) {
 /// Lowercase hex.
 pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 #[cfg(test)]
@@ -89,21 +96,69 @@ mod tests {
 
     #[test]
     fn keys_separate_what_must_differ_and_share_a_slot() {
-        let base = keys("https://a.example/t", "id", "s1", &["b", "a"], ClientAuth::SecretPost);
-        let same = keys("https://a.example/t", "id", "s1", &["a", "b"], ClientAuth::SecretPost);
+        let base = keys(
+            "https://a.example/t",
+            "id",
+            "s1",
+            &["b", "a"],
+            ClientAuth::SecretPost,
+        );
+        let same = keys(
+            "https://a.example/t",
+            "id",
+            "s1",
+            &["a", "b"],
+            ClientAuth::SecretPost,
+        );
         assert_eq!(base.token, same.token, "scope order does not matter");
         for other in [
-            keys("https://b.example/t", "id", "s1", &["a", "b"], ClientAuth::SecretPost),
-            keys("https://a.example/t", "id2", "s1", &["a", "b"], ClientAuth::SecretPost),
-            keys("https://a.example/t", "id", "s2", &["a", "b"], ClientAuth::SecretPost),
-            keys("https://a.example/t", "id", "s1", &["a"], ClientAuth::SecretPost),
-            keys("https://a.example/t", "id", "s1", &["a", "b"], ClientAuth::SecretBasic),
+            keys(
+                "https://b.example/t",
+                "id",
+                "s1",
+                &["a", "b"],
+                ClientAuth::SecretPost,
+            ),
+            keys(
+                "https://a.example/t",
+                "id2",
+                "s1",
+                &["a", "b"],
+                ClientAuth::SecretPost,
+            ),
+            keys(
+                "https://a.example/t",
+                "id",
+                "s2",
+                &["a", "b"],
+                ClientAuth::SecretPost,
+            ),
+            keys(
+                "https://a.example/t",
+                "id",
+                "s1",
+                &["a"],
+                ClientAuth::SecretPost,
+            ),
+            keys(
+                "https://a.example/t",
+                "id",
+                "s1",
+                &["a", "b"],
+                ClientAuth::SecretBasic,
+            ),
         ] {
             assert_ne!(base.token, other.token);
         }
         let tag = |key: &str| key[key.find('{').unwrap()..=key.find('}').unwrap()].to_owned();
         assert_eq!(tag(&base.token), tag(&base.lock));
-        let secret = keys("https://a.example/t", "id", "deadbeef", &[], ClientAuth::SecretPost);
+        let secret = keys(
+            "https://a.example/t",
+            "id",
+            "deadbeef",
+            &[],
+            ClientAuth::SecretPost,
+        );
         assert!(!secret.token.contains("deadbeef") && !secret.lock.contains("deadbeef"));
     }
 }

@@ -20,9 +20,9 @@
 //! sorted scopes and authentication method plus a one-way fingerprint of the secret, hash-tagged
 //! so the token and lock keys share a Redis Cluster slot.
 
-mod counters;
 #[cfg(feature = "redis")]
 mod config;
+mod counters;
 #[cfg(feature = "redis")]
 mod crypto;
 #[cfg(feature = "redis")]
@@ -51,8 +51,9 @@ use crate::stats::Counters;
 /// Checks that a token cache URL is `redis://` or `rediss://` with a host. The reason never
 /// quotes the URL (it may carry a password).
 pub(crate) fn check_cache_url(url: &str) -> Result<(), String> {
-    let parsed = url::Url::parse(url.trim())
-        .map_err(|error| format!("not a URL ({error}); expected redis://host:port or rediss://host:port"))?;
+    let parsed = url::Url::parse(url.trim()).map_err(|error| {
+        format!("not a URL ({error}); expected redis://host:port or rediss://host:port")
+    })?;
     if !matches!(parsed.scheme(), "redis" | "rediss") {
         return Err(format!(
             "scheme {:?} is not supported; use redis:// or rediss:// (TLS)",
@@ -97,7 +98,11 @@ mod tests {
 
     #[test]
     fn cache_urls() {
-        for good in ["redis://127.0.0.1:6379", "rediss://cache.internal:6380/2", "redis://:pw@h"] {
+        for good in [
+            "redis://127.0.0.1:6379",
+            "rediss://cache.internal:6380/2",
+            "redis://:pw@h",
+        ] {
             assert_eq!(check_cache_url(good), Ok(()), "{good}");
         }
         for bad in ["http://h:6379", "h:6379", "redis://", "unix:///tmp/r.sock"] {

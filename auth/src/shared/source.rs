@@ -253,7 +253,11 @@ impl Core {
     }
 
     async fn release(&self, owner: &str) {
-        if let Err(error) = self.store.delete_if(&self.keys.lock, owner.as_bytes()).await {
+        if let Err(error) = self
+            .store
+            .delete_if(&self.keys.lock, owner.as_bytes())
+            .await
+        {
             SharedCounters::bump(&self.shared().errors);
             self.warn_store(&error);
         }

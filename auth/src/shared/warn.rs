@@ -22,7 +22,10 @@ impl RateLimitedWarn {
         let now = Instant::now();
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         state.1 += 1;
-        if state.0.is_some_and(|last| now.duration_since(last) < self.interval) {
+        if state
+            .0
+            .is_some_and(|last| now.duration_since(last) < self.interval)
+        {
             return None;
         }
         let count = state.1;

@@ -36,7 +36,8 @@ impl Respond for Issue {
             .collect();
         let secret_ok = matches!(form.get("client_secret").map(String::as_str), Some(s) if s == SECRET || s == OTHER_SECRET);
         if form.get("client_id").map(String::as_str) != Some(CLIENT_ID) || !secret_ok {
-            return ResponseTemplate::new(400).set_body_json(serde_json::json!({"error": "invalid_client"}));
+            return ResponseTemplate::new(400)
+                .set_body_json(serde_json::json!({"error": "invalid_client"}));
         }
         let mut state = self.state.lock().unwrap();
         let token = format!("tok{}x{:016x}", state.issued.len() + 1, fastrand::u64(..));
@@ -73,19 +74,31 @@ impl Respond for Api {
 impl TokenServer {
     /// Tokens of `lifetime` (whole seconds, as `expires_in` carries).
     pub async fn start(lifetime: Duration) -> Self {
-        let server = MockServer::builder().disable_request_recording().start().await;
+        let server = MockServer::builder()
+            .disable_request_recording()
+            .start()
+            .await;
         let state = Arc::new(Mutex::new(State::default()));
         Mock::given(method("POST"))
             .and(path("/oauth2/token"))
-            .respond_with(Issue { state: Arc::clone(&state), lifetime })
+            .respond_with(Issue {
+                state: Arc::clone(&state),
+                lifetime,
+            })
             .mount(&server)
             .await;
         Mock::given(method("GET"))
             .and(path("/api"))
-            .respond_with(Api { state: Arc::clone(&state) })
+            .respond_with(Api {
+                state: Arc::clone(&state),
+            })
             .mount(&server)
             .await;
-        Self { server, state, started: Instant::now() }
+        Self {
+            server,
+            state,
+            started: Instant::now(),
+        }
     }
 
     pub fn token_url(&self) -> String {
@@ -103,7 +116,13 @@ impl TokenServer {
 
     /// Every token issued so far.
     pub fn issued(&self) -> Vec<String> {
-        self.state.lock().unwrap().issued.iter().map(|(_, t)| t.clone()).collect()
+        self.state
+            .lock()
+            .unwrap()
+            .issued
+            .iter()
+            .map(|(_, t)| t.clone())
+            .collect()
     }
 
     /// When each token was issued, from the server's start.
