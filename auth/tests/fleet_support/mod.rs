@@ -18,6 +18,20 @@ pub const SECRET: &str = "fleet-secret-Zq8vN3xR7uW1";
 /// A second valid secret of the same client (a rotation in progress).
 pub const OTHER_SECRET: &str = "fleet-rotated-secret-Hk5pT9mL2cV6";
 
+/// The fleet process binary: cargo's path for tests; next to the benchmark example's own
+/// directory (`target/<profile>/`) for the benchmark.
+pub fn worker_binary() -> std::path::PathBuf {
+    if let Some(path) = option_env!("CARGO_BIN_EXE_nxtsoft-fleet-worker") {
+        return path.into();
+    }
+    let exe = std::env::current_exe().expect("the benchmark's own path");
+    let profile_dir = exe
+        .parent()
+        .and_then(std::path::Path::parent)
+        .expect("target/<profile>/examples/");
+    profile_dir.join("nxtsoft-fleet-worker")
+}
+
 /// What one fleet run asks of its processes.
 #[derive(Clone, Debug)]
 pub struct Fleet {
@@ -62,7 +76,7 @@ impl Fleet {
     pub fn spawn(&self, server: &TokenServer) -> Running {
         let children = (0..self.processes)
             .map(|_| {
-                let mut command = Command::new(env!("CARGO_BIN_EXE_nxtsoft-fleet-worker"));
+                let mut command = Command::new(worker_binary());
                 command
                     .env("FLEET_TOKEN_URL", server.token_url())
                     .env("FLEET_API_URL", server.api_url())
