@@ -98,11 +98,18 @@ async fn main() -> Result<()> {
     }
 
     let cold = TokenServer::start(Duration::from_secs(3600)).await;
-    Fleet::new(16, WORKERS, Duration::from_millis(1500))
+    let outcome = Fleet::new(16, WORKERS, Duration::from_millis(1500))
         .redis(&redis)
         .run(&cold);
     let cold_requests = cold.token_requests();
-    println!("cold start of 16 processes with Redis: {cold_requests} token request(s)");
+    println!(
+        "cold start of 16 processes with Redis: {cold_requests} token request(s) \
+         (shared store: {} hits, {} lock waits, {} fallbacks, {} errors)",
+        outcome.sum("/shared/hits"),
+        outcome.sum("/shared/lock_waits"),
+        outcome.sum("/shared/fallbacks"),
+        outcome.sum("/shared/errors"),
+    );
 
     let (plain_ns, shared_ns) = hot_path(&redis, options.quick).await?;
     let ratio = plain_ns / shared_ns;

@@ -167,15 +167,17 @@ async fn an_entry_written_under_another_secret_is_ignored_and_rotation_does_not_
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_lock_left_by_a_killed_holder_delays_by_the_wait_bound_only() {
+async fn a_lock_holder_killed_while_holding_the_lock_delays_by_the_wait_bound_only() {
     let redis = RedisServer::start();
     let server = TokenServer::start(LONG).await;
-    let key = prime(&redis, &server, fleet_support::SECRET);
-    // The holder died between taking the lock and publishing: its lock stays for its TTL,
-    // and there is no entry.
-    redis.del(&key);
-    let lock = key.replace(":token", ":lock");
-    redis.set(&lock, b"owner-that-was-killed", Duration::from_secs(30));
+    // The first process takes the lock, and its token request hangs: kill it there.
+    server.slow_next(Duration::from_secs(20));
+    let holder = Fleet::new(1, 1, Duration::from_secs(20))
+        .redis(&redis)
+        .spawn(&server);
+    let lock = wait_for_lock(&redis);
+    holder.kill();
+    assert_eq!(server.token_requests(), 1, "the killed holder's request");
 
     let outcome = Fleet::new(PROCESSES, WORKERS, Duration::from_millis(2500))
         .redis(&redis)
@@ -183,10 +185,27 @@ async fn a_lock_left_by_a_killed_holder_delays_by_the_wait_bound_only() {
     outcome.assert_no_caller_error();
     assert_eq!(outcome.sum("/shared/lock_waits"), PROCESSES as u64);
     assert!(outcome.sum("/shared/fallbacks") >= 1);
-    assert!(server.token_requests() <= 1 + PROCESSES as u64);
-    assert_eq!(
-        redis.get(&lock).as_deref(),
-        Some(&b"owner-that-was-killed"[..]),
-        "not ours to release"
+    // The first to give up publishes; the others usually find its token.
+    let requests = server.token_requests();
+    eprintln!("{requests} token requests after a killed lock holder");
+    assert!(
+        requests <= 1 + PROCESSES as u64,
+        "{requests}: {:#?}",
+        outcome.reports
     );
+    assert!(
+        redis.get(&lock).is_some(),
+        "the dead holder's lock is not ours to release"
+    );
+}
+
+/// The lock key, once a process has taken it.
+fn wait_for_lock(redis: &RedisServer) -> String {
+    for _ in 0..500 {
+        if let Some((key, _)) = redis.dump().into_iter().find(|(k, _)| k.ends_with(":lock")) {
+            return key;
+        }
+        sleep(Duration::from_millis(20));
+    }
+    panic!("no process took the fleet lock");
 }

@@ -110,6 +110,14 @@ pub struct Running {
 }
 
 impl Running {
+    /// SIGKILL to every process of the run.
+    pub fn kill(mut self) {
+        for child in &mut self.children {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
     pub fn finish(self) -> Outcome {
         let reports = self
             .children

@@ -16,6 +16,8 @@ struct State {
     live: HashMap<String, Instant>,
     issued: Vec<(Instant, String)>,
     revoked: u64,
+    /// The next token answer is delayed this long (once).
+    slow_next: Option<Duration>,
 }
 
 pub struct TokenServer {
@@ -44,11 +46,15 @@ impl Respond for Issue {
         let now = Instant::now();
         state.live.insert(token.clone(), now + self.lifetime);
         state.issued.push((now, token.clone()));
-        ResponseTemplate::new(200).set_body_json(serde_json::json!({
+        let response = ResponseTemplate::new(200).set_body_json(serde_json::json!({
             "access_token": token,
             "token_type": "Bearer",
             "expires_in": self.lifetime.as_secs_f64().ceil() as u64,
-        }))
+        }));
+        match state.slow_next.take() {
+            Some(delay) => response.set_delay(delay),
+            None => response,
+        }
     }
 }
 
@@ -134,6 +140,11 @@ impl TokenServer {
             .iter()
             .map(|(at, _)| at.duration_since(self.started))
             .collect()
+    }
+
+    /// Delays the next token answer by `delay` (the token is issued, the answer hangs).
+    pub fn slow_next(&self, delay: Duration) {
+        self.state.lock().unwrap().slow_next = Some(delay);
     }
 
     /// Revokes every token issued so far (the API answers 401 to them from now on).
