@@ -181,6 +181,7 @@ async fn a_lock_holder_killed_while_holding_the_lock_delays_by_the_wait_bound_on
 
     let outcome = Fleet::new(PROCESSES, WORKERS, Duration::from_millis(2500))
         .redis(&redis)
+        .lock_wait(Duration::from_secs(1))
         .run(&server);
     outcome.assert_no_caller_error();
     assert_eq!(outcome.sum("/shared/lock_waits"), PROCESSES as u64);

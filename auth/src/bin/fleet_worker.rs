@@ -5,7 +5,7 @@
 //! Configured by environment variables (all set by the test or benchmark that spawns it):
 //! `FLEET_TOKEN_URL`, `FLEET_API_URL`, `FLEET_CLIENT_ID`, `FLEET_CLIENT_SECRET`,
 //! `FLEET_WORKERS`, `FLEET_DURATION_MS`, `FLEET_PAUSE_MS` (between two calls of a worker),
-//! and optionally `FLEET_REDIS_URL`, `FLEET_LOCK_WAIT_MS`.
+//! and optionally `FLEET_REDIS_URL`, `FLEET_LOCK_WAIT_MS`, `FLEET_REDIS_TIMEOUT_MS`.
 #![forbid(unsafe_code)]
 
 use std::process::ExitCode;
@@ -46,7 +46,8 @@ async fn run() -> Result<serde_json::Value, String> {
     if let Ok(url) = std::env::var("FLEET_REDIS_URL") {
         let cache = SharedCache::new(url)
             .map_err(|e| e.to_string())?
-            .lock_wait(millis("FLEET_LOCK_WAIT_MS", 3000)?);
+            .lock_wait(millis("FLEET_LOCK_WAIT_MS", 3000)?)
+            .timeout(millis("FLEET_REDIS_TIMEOUT_MS", 250)?);
         builder = builder.shared_cache(cache);
     }
     let authenticator = builder.build().map_err(|e| e.to_string())?;

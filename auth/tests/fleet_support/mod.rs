@@ -42,6 +42,8 @@ pub struct Fleet {
     pub redis: Option<String>,
     pub secret: &'static str,
     pub lock_wait: Duration,
+    /// Per Redis command; `None` keeps the library default (250 ms).
+    pub redis_timeout: Option<Duration>,
 }
 
 impl Fleet {
@@ -53,7 +55,8 @@ impl Fleet {
             pause: Duration::from_millis(50),
             redis: None,
             secret: SECRET,
-            lock_wait: Duration::from_secs(1),
+            lock_wait: Duration::from_secs(3), // the library default
+            redis_timeout: None,
         }
     }
 
@@ -64,6 +67,17 @@ impl Fleet {
 
     pub fn redis_url(mut self, url: String) -> Self {
         self.redis = Some(url);
+        self
+    }
+
+    pub fn lock_wait(mut self, wait: Duration) -> Self {
+        self.lock_wait = wait;
+        self
+    }
+
+    /// A longer Redis timeout, for counts that must not depend on how loaded the machine is.
+    pub fn redis_timeout(mut self, timeout: Duration) -> Self {
+        self.redis_timeout = Some(timeout);
         self
     }
 
@@ -87,10 +101,14 @@ impl Fleet {
                     .env("FLEET_PAUSE_MS", self.pause.as_millis().to_string())
                     .env("FLEET_LOCK_WAIT_MS", self.lock_wait.as_millis().to_string())
                     .env_remove("FLEET_REDIS_URL")
+                    .env_remove("FLEET_REDIS_TIMEOUT_MS")
                     .stdout(Stdio::piped())
                     .stderr(Stdio::piped());
                 if let Some(url) = &self.redis {
                     command.env("FLEET_REDIS_URL", url);
+                }
+                if let Some(timeout) = self.redis_timeout {
+                    command.env("FLEET_REDIS_TIMEOUT_MS", timeout.as_millis().to_string());
                 }
                 command.spawn().expect("start a fleet worker process")
             })
