@@ -141,6 +141,17 @@ impl RedisServer {
             .expect("SET");
     }
 
+    /// `CONFIG SET name value`.
+    pub fn config(&self, name: &str, value: &str) {
+        let mut c = self.connection().expect("connect to redis-server");
+        let () = redis::cmd("CONFIG")
+            .arg("SET")
+            .arg(name)
+            .arg(value)
+            .query(&mut c)
+            .expect("CONFIG SET");
+    }
+
     pub fn del(&self, key: &str) {
         let mut c = self.connection().expect("connect to redis-server");
         let _: i64 = redis::cmd("DEL").arg(key).query(&mut c).expect("DEL");
