@@ -15,6 +15,7 @@ use crate::challenge::rejects_scope;
 use crate::credentials::{ASSET_ID_HEADER, Credentials, asset_id_header};
 use crate::error::{AuthError, ConfigError};
 use crate::policy::{RefreshPolicy, RetryPolicy};
+use crate::shared::SharedSetting;
 use crate::source::{ClientCredentialsSource, TokenSource, token_http_client};
 use crate::stats::{Counters, Stats};
 use crate::telemetry::{ApiCall, CallSpan};
@@ -79,6 +80,7 @@ impl Authenticator {
             http: None,
             default_lifetime: DEFAULT_LIFETIME,
             refresh: RefreshPolicy::default(),
+            shared: SharedSetting::default(),
         }
     }
 
@@ -290,6 +292,7 @@ pub struct AuthenticatorBuilder {
     http: Option<reqwest::Client>,
     default_lifetime: Duration,
     refresh: RefreshPolicy,
+    shared: SharedSetting,
 }
 
 impl AuthenticatorBuilder {
@@ -322,6 +325,14 @@ impl AuthenticatorBuilder {
         self
     }
 
+    /// Shares tokens across the fleet through Redis (client credentials only; feature
+    /// `redis`): see [`SharedCache`](crate::SharedCache) and the README's *Running a fleet*.
+    #[cfg(feature = "redis")]
+    pub fn shared_cache(mut self, cache: crate::SharedCache) -> Self {
+        self.shared.cache = Some(cache);
+        self
+    }
+
     /// Builds the authenticator.
     pub fn build(self) -> Result<Authenticator, ConfigError> {
         self.refresh.validate()?;
@@ -337,6 +348,7 @@ impl AuthenticatorBuilder {
             Some(http) => http,
             None => token_http_client(credentials.token_url())?,
         };
+        let shared_credentials = credentials.clone();
         let source = ClientCredentialsSource::new(
             credentials,
             http,
@@ -344,8 +356,11 @@ impl AuthenticatorBuilder {
             self.default_lifetime,
             Arc::clone(&counters),
         )?;
+        let source = self
+            .shared
+            .wrap(source, &shared_credentials, &counters, &self.refresh)?;
         Ok(Authenticator::assemble(
-            Arc::new(source),
+            source,
             self.refresh,
             counters,
             description,

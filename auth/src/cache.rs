@@ -316,8 +316,12 @@ impl Cache {
         let schedule = self.policy.schedule(fetched.lifetime());
         let start = fetched.requested_at();
         let at = |offset: Duration| start.checked_add(offset).unwrap_or(start);
+        let computed_refresh = at(schedule.refresh_at);
         let cached = Cached {
-            refresh_at: at(schedule.refresh_at),
+            // A shared store may ask for an earlier, fleet-wide refresh point.
+            refresh_at: fetched
+                .refresh_at()
+                .map_or(computed_refresh, |hint| hint.min(computed_refresh)),
             usable_until: at(schedule.usable_until),
             token: fetched.token().clone(),
         };
@@ -422,7 +426,9 @@ impl Cache {
             return false;
         }
         tracing::info!("API rejected the cached token (401); evicting it");
-        state.current = None;
+        if let Some(evicted) = state.current.take() {
+            self.source.rejected(&evicted.token);
+        }
         state.last_rejection = Some(now);
         true
     }

@@ -17,6 +17,7 @@ use crate::url_policy::check_base_url;
 /// | `NXTSOFT_SCOPES` | scopes separated by spaces or commas (optional) |
 /// | `NXTSOFT_CLIENT_AUTH` | `client_secret_post` (default) or `client_secret_basic` (optional) |
 /// | `NXTSOFT_ASSET_ID` | the partner's `assetID`, sent on every request (optional) |
+/// | `NXTSOFT_TOKEN_CACHE_URL` | `redis://` or `rediss://` URL of a fleet-wide token cache (optional) |
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct EnvConfig {
@@ -24,6 +25,9 @@ pub struct EnvConfig {
     pub credentials: Credentials,
     /// The API base URL (checked with [`check_base_url`](crate::check_base_url)).
     pub api_base_url: String,
+    /// The fleet-wide token cache URL (`redis://` or `rediss://`, checked; kept secret since it
+    /// may carry a password), for `SharedCache::new` (feature `redis`).
+    pub token_cache_url: Option<SecretString>,
 }
 
 impl EnvConfig {
@@ -42,9 +46,11 @@ impl EnvConfig {
 
     /// Name of the partner `assetID` variable.
     pub const ASSET_ID: &'static str = "NXTSOFT_ASSET_ID";
+    /// Name of the fleet-wide token cache URL variable.
+    pub const TOKEN_CACHE_URL: &'static str = "NXTSOFT_TOKEN_CACHE_URL";
 
     /// Every variable read, in the order above.
-    pub const ALL: [&'static str; 7] = [
+    pub const ALL: [&'static str; 8] = [
         Self::CLIENT_ID,
         Self::CLIENT_SECRET,
         Self::API_BASE_URL,
@@ -52,6 +58,7 @@ impl EnvConfig {
         Self::SCOPES,
         Self::CLIENT_AUTH,
         Self::ASSET_ID,
+        Self::TOKEN_CACHE_URL,
     ];
 
     /// Reads the process environment. `default_token_url` is used when `NXTSOFT_TOKEN_URL`
@@ -157,9 +164,19 @@ impl EnvConfig {
             },
             other => other,
         })?;
+        let token_cache_url = get(Self::TOKEN_CACHE_URL)?
+            .map(|url| match crate::shared::check_cache_url(&url) {
+                Ok(()) => Ok(SecretString::from(url.trim().to_owned())),
+                Err(reason) => Err(ConfigError::InvalidVar {
+                    name: Self::TOKEN_CACHE_URL,
+                    reason,
+                }),
+            })
+            .transpose()?;
         Ok(Self {
             credentials,
             api_base_url: api_base_url.trim().to_owned(),
+            token_cache_url,
         })
     }
 }

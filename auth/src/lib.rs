@@ -59,6 +59,7 @@ mod error;
 mod policy;
 mod redact;
 mod response;
+mod shared;
 mod source;
 mod stats;
 mod telemetry;
@@ -74,6 +75,9 @@ pub use env::EnvConfig;
 pub use error::{AuthError, ConfigError, InvalidResponse, OAuthErrorCode, TokenError};
 pub use policy::{JitterFn, RefreshPolicy, RetryPolicy};
 pub use response::MAX_LIFETIME;
+#[cfg(feature = "redis")]
+pub use shared::SharedCache;
+pub use shared::SharedStoreStats;
 pub use source::{FetchedToken, MAX_TOKEN_RESPONSE_BYTES, StaticToken, TokenSource};
 pub use stats::{METRIC_NAMES, Stats};
 pub use telemetry::ApiCall;

@@ -213,6 +213,17 @@ impl RefreshPolicy {
         }
     }
 
+    /// The refresh point of a token shared by a fleet: [`schedule`](Self::schedule) without
+    /// the jitter (one process refreshes for all of them).
+    pub(crate) fn fleet_refresh_after(&self, lifetime: Duration) -> Duration {
+        Self {
+            jitter: || 0.0,
+            ..*self
+        }
+        .schedule(lifetime)
+        .refresh_at
+    }
+
     /// Wait before the next fetch after `consecutive` failures ending with one of this kind.
     pub(crate) fn backoff(&self, transient: bool, consecutive: u32) -> Duration {
         if transient {

@@ -33,6 +33,7 @@ pub struct FetchedToken {
     token: AccessToken,
     lifetime: Duration,
     requested_at: Instant,
+    refresh_at: Option<Instant>,
 }
 
 impl FetchedToken {
@@ -43,7 +44,21 @@ impl FetchedToken {
             token,
             lifetime: lifetime.min(MAX_LIFETIME),
             requested_at: Instant::now(),
+            refresh_at: None,
         }
+    }
+
+    /// Asks the cache to refresh the token no later than `at` (it may refresh earlier, by its
+    /// own policy). A fleet-wide cache uses this so every process refreshes at the fleet's
+    /// refresh point.
+    pub fn with_refresh_at(mut self, at: Instant) -> Self {
+        self.refresh_at = Some(at);
+        self
+    }
+
+    /// The latest refresh time asked for with [`with_refresh_at`](Self::with_refresh_at), if any.
+    pub fn refresh_at(&self) -> Option<Instant> {
+        self.refresh_at
     }
 
     /// Sets when the token was requested (the lifetime is measured from this instant; use the
@@ -95,6 +110,13 @@ impl FetchedToken {
 pub trait TokenSource: Send + Sync + 'static {
     /// Fetches a new token.
     fn fetch(&self) -> BoxFuture<'_, Result<FetchedToken, TokenError>>;
+
+    /// Told when the API rejected `token` (a 401) and the cache evicted it, so a source that
+    /// shares tokens can stop handing it out. Called with the cache locked: must not block
+    /// (spawn any I/O). The default does nothing.
+    fn rejected(&self, token: &AccessToken) {
+        let _ = token;
+    }
 }
 
 /// A [`TokenSource`] that always returns the same token, with the longest lifetime (one day,

@@ -53,6 +53,7 @@ pub(crate) struct Counters {
     pub(crate) background_refreshes: Counter,
     pub(crate) refresh_failures: Counter,
     pub(crate) unauthorized_retries: Counter,
+    pub(crate) shared_store: crate::shared::SharedCounters,
 }
 
 impl Default for Counters {
@@ -76,6 +77,7 @@ impl Default for Counters {
             background_refreshes,
             refresh_failures,
             unauthorized_retries,
+            shared_store: crate::shared::SharedCounters::default(),
         }
     }
 }
@@ -91,6 +93,7 @@ impl Counters {
             background_refreshes: self.background_refreshes.get(),
             refresh_failures: self.refresh_failures.get(),
             unauthorized_retries: self.unauthorized_retries.get(),
+            shared_store: self.shared_store.snapshot(),
         }
     }
 }
@@ -100,6 +103,8 @@ impl Counters {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Stats {
+    /// The fleet-wide token cache's counters (all zero without one).
+    pub shared_store: crate::SharedStoreStats,
     /// HTTP requests sent to the token endpoint, retries included (what the provider bills).
     /// Always 0 with a custom [`TokenSource`](crate::TokenSource).
     pub token_requests: u64,

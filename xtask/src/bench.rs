@@ -159,6 +159,7 @@ fn run_inner(quick: bool) -> Result<bool, BenchError> {
         std::fs::write(&path, report).map_err(io(&path))?;
         println!("wrote {}", path.display());
     }
+    crate::bench_fleet::run(&root, quick).map_err(BenchError::Figures)?;
     let wide = verdicts
         .iter()
         .filter(|v| v.outcome == Outcome::WideMiss)

@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod bench;
+mod bench_fleet;
 
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
