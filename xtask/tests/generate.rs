@@ -691,3 +691,27 @@ fn the_large_benchmark_spec_generates() {
     let client = &files[Path::new("src/client.rs")];
     assert_eq!(client.matches("pub fn op_").count(), 300);
 }
+
+/// The benchmark's vendor-style spec needs every normalisation and then generates.
+#[test]
+fn the_large_vendor_spec_needs_every_normalisation_and_generates() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("vendor.yaml");
+    std::fs::write(&spec, xtask::large_spec::vendor_spec(200)).unwrap();
+    let rendered = xtask::render_with(&spec, xtask::Options::default()).unwrap();
+    let report = rendered.report.join("\n");
+    for pass in [
+        "[openapi-3.1]",
+        "[integer-bounds]",
+        "[operation-ids]",
+        "[media-types]",
+        "[default-response]",
+        "[inline-responses]",
+        "warning [security]",
+    ] {
+        assert!(report.contains(pass), "{pass} missing from:\n{report}");
+    }
+    let client = &rendered.files[Path::new("src/client.rs")];
+    assert_eq!(client.matches("pub fn op_").count(), 175);
+    assert_eq!(client.matches("pub fn get_group").count(), 25);
+}
