@@ -122,14 +122,32 @@ pub fn render_with(spec_path: &Path, options: Options) -> Result<Rendered, Gener
 
 /// `cargo xtask generate`: renders and writes; returns how many files changed.
 pub fn generate(spec_path: &Path, out_dir: &Path) -> Result<usize, GenerateError> {
-    let files = render(spec_path)?;
-    output::write(out_dir, &files)
+    generate_with(spec_path, out_dir, Options::default()).map(|(changed, _)| changed)
+}
+
+/// [`generate`] with options; also returns the report of what was done to the spec.
+pub fn generate_with(
+    spec_path: &Path,
+    out_dir: &Path,
+    options: Options,
+) -> Result<(usize, Vec<String>), GenerateError> {
+    let rendered = render_with(spec_path, options)?;
+    Ok((output::write(out_dir, &rendered.files)?, rendered.report))
 }
 
 /// `cargo xtask generate --check`: renders and compares with `out_dir`.
 pub fn check(spec_path: &Path, out_dir: &Path) -> Result<Vec<Drift>, GenerateError> {
-    let files = render(spec_path)?;
-    Ok(output::check(out_dir, &files))
+    check_with(spec_path, out_dir, Options::default()).map(|(drift, _)| drift)
+}
+
+/// [`check`] with options; also returns the report of what was done to the spec.
+pub fn check_with(
+    spec_path: &Path,
+    out_dir: &Path,
+    options: Options,
+) -> Result<(Vec<Drift>, Vec<String>), GenerateError> {
+    let rendered = render_with(spec_path, options)?;
+    Ok((output::check(out_dir, &rendered.files), rendered.report))
 }
 
 /// The API-surface text of the spec at `spec_path` (what the surface snapshot holds).
@@ -137,7 +155,7 @@ pub fn surface(spec_path: &Path) -> Result<String, GenerateError> {
     surface_with(spec_path, Options::default())
 }
 
-/// [`surface`] with options.
+/// [`surface()`] with options.
 pub fn surface_with(spec_path: &Path, options: Options) -> Result<String, GenerateError> {
     let prepared = prepare(spec_path, options)?;
     surface::render(

@@ -92,33 +92,40 @@ fn main() -> ExitCode {
     }
 }
 
-/// Renders, prints what was done to the spec (on stderr), then writes or compares.
-fn run_generate(spec: &Path, out: &Path, check: bool, options: xtask::Options) -> ExitCode {
-    let rendered = match xtask::render_with(spec, options) {
-        Ok(rendered) => rendered,
-        Err(error) => return fail(&error),
-    };
-    for line in &rendered.report {
+/// Prints what was done to the spec (on stderr).
+fn print_report(report: &[String]) {
+    for line in report {
         eprintln!("{line}");
     }
+}
+
+/// Renders, then writes (or with `check`, compares), printing the report first.
+fn run_generate(spec: &Path, out: &Path, check: bool, options: xtask::Options) -> ExitCode {
     if !check {
-        return match xtask::output::write(out, &rendered.files) {
-            Ok(0) => {
-                println!("{} is up to date with {}", out.display(), spec.display());
-                ExitCode::SUCCESS
-            }
-            Ok(changed) => {
-                println!(
-                    "wrote {changed} file(s) under {} from {}",
-                    out.display(),
-                    spec.display()
-                );
+        return match xtask::generate_with(spec, out, options) {
+            Ok((changed, report)) => {
+                print_report(&report);
+                if changed == 0 {
+                    println!("{} is up to date with {}", out.display(), spec.display());
+                } else {
+                    println!(
+                        "wrote {changed} file(s) under {} from {}",
+                        out.display(),
+                        spec.display()
+                    );
+                }
                 ExitCode::SUCCESS
             }
             Err(error) => fail(&error),
         };
     }
-    let drift = xtask::output::check(out, &rendered.files);
+    let drift = match xtask::check_with(spec, out, options) {
+        Ok((drift, report)) => {
+            print_report(&report);
+            drift
+        }
+        Err(error) => return fail(&error),
+    };
     if drift.is_empty() {
         println!("{} is up to date with {}", out.display(), spec.display());
         return ExitCode::SUCCESS;

@@ -225,3 +225,74 @@ fn merge(target: &mut Value, update: &Value) {
         (target, value) => *target = value.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn run(document: &mut Value, overlay: Value) -> Result<Vec<Applied>, GenerateError> {
+        apply(document, &overlay, Path::new("test-overlay.yaml"))
+    }
+
+    #[test]
+    fn update_merges_objects_recursively_and_appends_to_arrays() {
+        let mut document =
+            json!({"info": {"title": "t", "contact": {"name": "a"}}, "tags": [{"name": "x"}]});
+        let applied = run(
+            &mut document,
+            json!({"overlay": "1.0.0", "actions": [
+                {"target": "$.info", "update": {"contact": {"email": "e@x"}, "version": "2"}},
+                {"target": "$.tags", "update": {"name": "y"}}
+            ]}),
+        )
+        .unwrap();
+        assert_eq!(
+            document,
+            json!({"info": {"title": "t", "contact": {"name": "a", "email": "e@x"}, "version": "2"},
+                   "tags": [{"name": "x"}, {"name": "y"}]})
+        );
+        assert_eq!(
+            applied.iter().map(|a| a.matched).collect::<Vec<_>>(),
+            [1, 1]
+        );
+    }
+
+    #[test]
+    fn remove_deletes_every_selected_array_element() {
+        let mut document = json!({"tags": [{"name": "a"}, {"name": "b"}, {"name": "c"}]});
+        let applied = run(
+            &mut document,
+            json!({"overlay": "1.0.0", "actions": [{"target": "$.tags[?@.name != 'b']", "remove": true}]}),
+        )
+        .unwrap();
+        assert_eq!(document, json!({"tags": [{"name": "b"}]}));
+        assert_eq!(applied[0].matched, 2);
+    }
+
+    #[test]
+    fn malformed_overlays_are_errors_naming_the_problem() {
+        let mut document = json!({});
+        for (overlay, needle) in [
+            (json!({"actions": []}), "overlay: 1.x"),
+            (json!({"overlay": "1.0.0"}), "no `actions`"),
+            (
+                json!({"overlay": "1.0.0", "actions": [{"remove": true}]}),
+                "no `target`",
+            ),
+            (
+                json!({"overlay": "1.0.0", "actions": [{"target": "$.a"}]}),
+                "neither `update` nor",
+            ),
+            (
+                json!({"overlay": "1.0.0", "actions": [{"target": "$[", "remove": true}]}),
+                "not a valid JSONPath",
+            ),
+        ] {
+            let message = run(&mut document, overlay).unwrap_err().to_string();
+            assert!(message.contains(needle), "{message}");
+            assert!(message.contains("test-overlay.yaml"), "{message}");
+        }
+    }
+}

@@ -50,3 +50,58 @@ pub fn run(spec: &mut OpenAPI, recorder: &mut Recorder<'_>) -> Result<(), Genera
         changed,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use openapiv3::{ReferenceOr, StatusCode};
+
+    use super::*;
+    use crate::normalise::Report;
+
+    fn spec(yaml_responses: &str) -> OpenAPI {
+        let text = format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n      operationId: a\n      responses:\n{yaml_responses}"
+        );
+        crate::spec::parse(std::path::Path::new("t.yaml"), text.as_bytes()).unwrap()
+    }
+
+    fn statuses(spec: &OpenAPI) -> Vec<StatusCode> {
+        let Some(ReferenceOr::Item(item)) = spec.paths.paths.get("/a") else {
+            panic!("no /a");
+        };
+        let operation = item.get.as_ref().unwrap();
+        assert!(operation.responses.default.is_none());
+        operation.responses.responses.keys().cloned().collect()
+    }
+
+    #[test]
+    fn an_empty_default_beside_error_bodies_adds_no_type() {
+        // `spec::parse` normalises: the pass has already run.
+        let spec = spec(
+            "        '200': {description: ok}\n        '400':\n          description: bad\n          content:\n            application/json:\n              schema: {type: string}\n        default: {description: other}\n",
+        );
+        assert_eq!(
+            statuses(&spec),
+            [StatusCode::Code(200), StatusCode::Code(400)]
+        );
+    }
+
+    #[test]
+    fn default_fills_only_the_missing_ranges() {
+        let spec = spec(
+            "        '200': {description: ok}\n        5XX: {description: down}\n        default:\n          description: other\n          content:\n            application/json:\n              schema: {type: string}\n",
+        );
+        assert_eq!(
+            statuses(&spec),
+            [
+                StatusCode::Code(200),
+                StatusCode::Range(5),
+                StatusCode::Range(4)
+            ]
+        );
+        let mut report = Report::default();
+        let mut again = spec.clone();
+        run(&mut again, &mut Recorder::new(&mut report, false)).unwrap();
+        assert!(report.is_empty(), "a second run changes nothing");
+    }
+}

@@ -84,3 +84,42 @@ fn fix_bound(schema: &mut Map<String, Value>, key: &str, lower: bool) -> Fixed {
     schema.insert(key.to_owned(), Value::Number(Number::from(integer)));
     Fixed::Rounded
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::normalise::Report;
+
+    fn bounds(schema: Value) -> Result<Value, GenerateError> {
+        let mut document = json!({"components": {"schemas": {"S": schema}}});
+        let mut report = Report::default();
+        run(&mut document, &mut Recorder::new(&mut report, false))?;
+        Ok(document["components"]["schemas"]["S"].clone())
+    }
+
+    #[test]
+    fn fractional_bounds_round_inwards_and_wide_ones_go() {
+        let schema = json!({"type": "integer", "minimum": 0.5, "maximum": 9.7});
+        assert_eq!(
+            bounds(schema).unwrap(),
+            json!({"type": "integer", "minimum": 1, "maximum": 9})
+        );
+        let schema = json!({"type": "integer", "minimum": -1e30, "maximum": 1e19});
+        assert_eq!(bounds(schema).unwrap(), json!({"type": "integer"}));
+        let number = json!({"type": "number", "minimum": -1e30});
+        assert_eq!(bounds(number.clone()).unwrap(), number);
+    }
+
+    #[test]
+    fn a_bound_no_i64_meets_is_refused() {
+        let message = bounds(json!({"type": "integer", "maximum": -1e30}))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            message.contains("#/components/schemas/S") && message.contains("`maximum: "),
+            "{message}"
+        );
+    }
+}

@@ -119,3 +119,37 @@ pub fn run(spec: &mut OpenAPI, recorder: &mut Recorder<'_>) -> Result<(), Genera
         renamed,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn content(types: &[&str]) -> IndexMap<String, MediaType> {
+        types
+            .iter()
+            .map(|t| ((*t).to_owned(), MediaType::default()))
+            .collect()
+    }
+
+    #[test]
+    fn json_is_kept_and_plus_json_is_renamed() {
+        let mut several = content(&["text/plain", "application/vnd.api+json", "application/json"]);
+        assert_eq!(normalise(&mut several), Change::KeptJson);
+        assert_eq!(several.keys().collect::<Vec<_>>(), ["application/json"]);
+        let mut vendor = content(&["text/csv", "application/vnd.api+json"]);
+        assert_eq!(normalise(&mut vendor), Change::KeptJson);
+        assert_eq!(vendor.keys().collect::<Vec<_>>(), ["application/json"]);
+        let mut lone = content(&["application/problem+json"]);
+        assert_eq!(normalise(&mut lone), Change::Renamed);
+        assert_eq!(lone.keys().collect::<Vec<_>>(), ["application/json"]);
+    }
+
+    #[test]
+    fn without_json_nothing_changes() {
+        let mut none = content(&["application/xml", "text/csv"]);
+        assert_eq!(normalise(&mut none), Change::None);
+        assert_eq!(none.len(), 2);
+        let mut plain = content(&["application/json; charset=utf-8"]);
+        assert_eq!(normalise(&mut plain), Change::None);
+    }
+}

@@ -356,3 +356,66 @@ fn exclusive_bound(
     }
     true
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::normalise::Report;
+
+    fn convert_doc(schema: Value) -> Result<Value, GenerateError> {
+        let mut document = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+                                  "paths": {}, "components": {"schemas": {"S": schema}}});
+        let mut report = Report::default();
+        convert(&mut document, &mut Recorder::new(&mut report, false))?;
+        Ok(document["components"]["schemas"]["S"].clone())
+    }
+
+    #[test]
+    fn refused_constructs_name_the_schema_and_the_keyword() {
+        for keyword in REFUSED {
+            let schema = json!({"type": "object", "properties": {"p": {*keyword: {}}}});
+            let message = convert_doc(schema).unwrap_err().to_string();
+            assert!(
+                message.contains("#/components/schemas/S/properties/p"),
+                "{message}"
+            );
+            assert!(message.contains(&format!("`{keyword}`")), "{message}");
+        }
+    }
+
+    #[test]
+    fn a_null_branch_among_several_keeps_the_others_nullable() {
+        let schema = json!({"oneOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]});
+        assert_eq!(
+            convert_doc(schema).unwrap(),
+            json!({"oneOf": [{"type": "string"}, {"type": "integer"}], "nullable": true})
+        );
+    }
+
+    #[test]
+    fn the_stricter_of_two_lower_bounds_wins() {
+        let weaker_exclusive = json!({"type": "number", "minimum": 5, "exclusiveMinimum": 1});
+        assert_eq!(
+            convert_doc(weaker_exclusive).unwrap(),
+            json!({"type": "number", "minimum": 5})
+        );
+        let stricter_exclusive = json!({"type": "number", "maximum": 5, "exclusiveMaximum": 1});
+        assert_eq!(
+            convert_doc(stricter_exclusive).unwrap(),
+            json!({"type": "number", "maximum": 1, "exclusiveMaximum": true})
+        );
+    }
+
+    #[test]
+    fn a_30_document_is_untouched() {
+        let mut document =
+            json!({"openapi": "3.0.3", "components": {"schemas": {"S": {"const": 1}}}});
+        let before = document.clone();
+        let mut report = Report::default();
+        convert(&mut document, &mut Recorder::new(&mut report, false)).unwrap();
+        assert_eq!(document, before);
+        assert!(report.is_empty());
+    }
+}
