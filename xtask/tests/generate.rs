@@ -715,3 +715,23 @@ fn the_large_vendor_spec_needs_every_normalisation_and_generates() {
     assert_eq!(client.matches("pub fn op_").count(), 175);
     assert_eq!(client.matches("pub fn get_group").count(), 25);
 }
+
+/// `cargo xtask generate` prints the report on stderr before writing.
+#[test]
+fn generate_prints_the_report() {
+    let out = tempfile::tempdir().unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["generate", "--spec"])
+        .arg(fixture("accepted/fintech-default-errors.yaml"))
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(
+        stderr.starts_with("normalised [default-response] `default` beside a 2xx response made the error response (4XX/5XX): 3 (GET /accounts (list_accounts), GET /accounts/{account_id} (get_account), POST /transfers (create_transfer))\n"),
+        "{stderr}"
+    );
+    assert!(out.path().join("src/client.rs").exists());
+}
