@@ -239,6 +239,8 @@ struct Codegen {
     ours_runs: Vec<Duration>,
     large_runs: Vec<Duration>,
     large_operations: usize,
+    vendor_runs: Vec<Duration>,
+    vendor_operations: usize,
 }
 
 fn median(runs: &[Duration]) -> Duration {
@@ -255,6 +257,12 @@ fn codegen(root: &Path, quick: bool) -> Result<Codegen, BenchError> {
         .path()
         .join(format!("large-{large_operations}.yaml"));
     std::fs::write(&large, xtask::large_spec::large_spec(large_operations)).map_err(io(&large))?;
+    let vendor_operations = 1000;
+    let vendor = scratch
+        .path()
+        .join(format!("vendor-{vendor_operations}.yaml"));
+    std::fs::write(&vendor, xtask::large_spec::vendor_spec(vendor_operations))
+        .map_err(io(&vendor))?;
     let (ours_n, large_n) = if quick { (3, 1) } else { (5, 3) };
     let time = |spec: &Path, label: &str, runs: usize| -> Result<Vec<Duration>, BenchError> {
         let mut times = Vec::with_capacity(runs);
@@ -280,6 +288,11 @@ fn codegen(root: &Path, quick: bool) -> Result<Codegen, BenchError> {
     };
     let ours_runs = time(&ours, "openapi/nxtsoft.yaml", ours_n)?;
     let large_runs = time(&large, &format!("large_spec({large_operations})"), large_n)?;
+    let vendor_runs = time(
+        &vendor,
+        &format!("vendor_spec({vendor_operations}), every normalisation"),
+        large_n,
+    )?;
     Ok(Codegen {
         profile: if cfg!(debug_assertions) {
             "debug (the profile `cargo xtask generate` runs in)"
@@ -289,6 +302,8 @@ fn codegen(root: &Path, quick: bool) -> Result<Codegen, BenchError> {
         ours_runs,
         large_runs,
         large_operations,
+        vendor_runs,
+        vendor_operations,
     })
 }
 
@@ -608,7 +623,7 @@ fn report(
 
     let _ = writeln!(
         out,
-        "## 3. Codegen\n\n`xtask::render` (load, preflight, progenitor, prettyplease; what `cargo xtask generate` does before writing), \
+        "## 3. Codegen\n\n`xtask::render` (load, overlays, normalisation, preflight, progenitor, prettyplease; what `cargo xtask generate` does before writing), \
          xtask built in {}.\n\n| Spec | Median | Runs |\n|---|---|---|",
         codegen.profile
     );
@@ -626,6 +641,14 @@ fn report(
         codegen.large_operations,
         ms(median(&codegen.large_runs)),
         runs(&codegen.large_runs)
+    );
+    let _ = writeln!(
+        out,
+        "| `xtask::large_spec::vendor_spec({})` ({} operations, OpenAPI 3.1, every normalisation; target < 3 s) | {} | {} |",
+        codegen.vendor_operations,
+        codegen.vendor_operations,
+        ms(median(&codegen.vendor_runs)),
+        runs(&codegen.vendor_runs)
     );
     let _ = writeln!(
         out,

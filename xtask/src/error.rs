@@ -42,15 +42,62 @@ pub enum GenerateError {
         /// What is wrong, with its location where known.
         message: String,
     },
-    /// The spec declares an OpenAPI version progenitor cannot generate from.
+    /// The spec declares an OpenAPI version the generator does not take.
     #[error(
-        "{path}: the spec declares OpenAPI {version}, but progenitor generates only from OpenAPI 3.0.x. Convert the spec to OpenAPI 3.0.3 (a 3.1-to-3.0 converter, or by hand: `type: [x, \"null\"]` becomes `nullable: true`, `examples` becomes `example`) and set `openapi: 3.0.3`."
+        "{path}: the spec declares OpenAPI {version}, but the generator takes only OpenAPI 3.0.x{}. Convert the spec to OpenAPI 3.0.3 (a converter, or by hand: `type: [x, \"null\"]` becomes `nullable: true`, `examples` becomes `example`) and set `openapi: 3.0.3`.",
+        if *strict { " under --strict (without it, 3.1.x is converted)" } else { " and 3.1.x (converted to 3.0)" }
     )]
     UnsupportedVersion {
         /// The spec path.
         path: PathBuf,
         /// The declared version.
         version: String,
+        /// Whether `--strict` refused a 3.1 spec the generator would otherwise convert.
+        strict: bool,
+    },
+    /// One schema uses a construct with no OpenAPI 3.0 form, or a bound no 64-bit integer meets.
+    #[error("schema {schema}: {problem} Fix: {fix}")]
+    Schema {
+        /// The schema's JSON pointer, e.g. `#/components/schemas/Pet/properties/tag`.
+        schema: String,
+        /// What is wrong.
+        problem: String,
+        /// How to fix the spec.
+        fix: String,
+    },
+    /// `--strict` refused a spec that needs normalisation.
+    #[error(
+        "--strict: the spec needs the `{pass}` normalisation ({what}) for {count} item(s), the first being {first}. Fix the spec (or patch it with an overlay), or run without --strict to let the generator normalise it."
+    )]
+    Strict {
+        /// The pass.
+        pass: &'static str,
+        /// What the pass would do.
+        what: String,
+        /// How many items it would change.
+        count: usize,
+        /// The first of them.
+        first: String,
+    },
+    /// An overlay document is malformed.
+    #[error("overlay {path}: {problem} Fix: {fix}")]
+    Overlay {
+        /// The overlay file.
+        path: PathBuf,
+        /// What is wrong.
+        problem: String,
+        /// How to fix it.
+        fix: String,
+    },
+    /// The workspace's security fallback file is unreadable or malformed.
+    #[error(
+        "{path}: cannot read the security fallback ({message}). It must hold `tokenUrl: <url>` and optionally `scopes:` (name: description); see README \"Bringing your own spec\"."
+    )]
+    SecurityFile {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
     },
     /// One operation uses a construct the generator cannot turn into a correct client.
     #[error("operation {operation}: {problem} Fix: {fix}")]

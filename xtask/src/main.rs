@@ -4,7 +4,7 @@
 mod bench;
 mod bench_fleet;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 use clap::{Parser, Subcommand};
@@ -31,12 +31,18 @@ enum Task {
         /// The crate directory to write `src/` into [default: generated].
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Refuse a spec that needs normalisation instead of normalising it.
+        #[arg(long)]
+        strict: bool,
     },
     /// Print the API surface (operations, scopes, types) of the spec.
     Surface {
         /// The spec [default: openapi/nxtsoft.yaml].
         #[arg(long, value_name = "PATH")]
         spec: Option<PathBuf>,
+        /// Refuse a spec that needs normalisation instead of normalising it.
+        #[arg(long)]
+        strict: bool,
     },
     /// Run the demo: the full client against the loopback stand-in (or NXTsoft when NXTSOFT_* is set).
     Demo,
@@ -54,36 +60,28 @@ fn main() -> ExitCode {
     let root = xtask::workspace_root();
     let default_spec = || root.join("openapi/nxtsoft.yaml");
     match cli.task {
-        Task::Generate { check, spec, out } => {
+        Task::Generate {
+            check,
+            spec,
+            out,
+            strict,
+        } => {
             let spec = spec.unwrap_or_else(default_spec);
             let out = out.unwrap_or_else(|| root.join("generated"));
-            if check {
-                run_check(&spec, &out)
-            } else {
-                match xtask::generate(&spec, &out) {
-                    Ok(0) => {
-                        println!("{} is up to date with {}", out.display(), spec.display());
-                        ExitCode::SUCCESS
-                    }
-                    Ok(changed) => {
-                        println!(
-                            "wrote {changed} file(s) under {} from {}",
-                            out.display(),
-                            spec.display()
-                        );
-                        ExitCode::SUCCESS
-                    }
-                    Err(error) => fail(&error),
+            run_generate(&spec, &out, check, xtask::Options { strict })
+        }
+        Task::Surface { spec, strict } => {
+            match xtask::surface_with(
+                &spec.unwrap_or_else(default_spec),
+                xtask::Options { strict },
+            ) {
+                Ok(text) => {
+                    print!("{text}");
+                    ExitCode::SUCCESS
                 }
+                Err(error) => fail(&error),
             }
         }
-        Task::Surface { spec } => match xtask::surface(&spec.unwrap_or_else(default_spec)) {
-            Ok(text) => {
-                print!("{text}");
-                ExitCode::SUCCESS
-            }
-            Err(error) => fail(&error),
-        },
         Task::Demo => delegate(&[
             "run",
             "--quiet",
@@ -96,27 +94,55 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_check(spec: &std::path::Path, out: &std::path::Path) -> ExitCode {
-    match xtask::check(spec, out) {
-        Ok(drift) if drift.is_empty() => {
-            println!("{} is up to date with {}", out.display(), spec.display());
-            ExitCode::SUCCESS
-        }
-        Ok(drift) => {
-            for item in &drift {
-                print!("{item}");
-            }
-            eprintln!(
-                "error: {} is stale: {} file(s) differ from what {} generates{}. Run `cargo xtask generate` and commit the result.",
-                out.display(),
-                drift.len(),
-                spec.display(),
-                drift_reason(&drift)
-            );
-            ExitCode::FAILURE
-        }
-        Err(error) => fail(&error),
+/// Prints what was done to the spec (on stderr).
+fn print_report(report: &[String]) {
+    for line in report {
+        eprintln!("{line}");
     }
+}
+
+/// Renders, then writes (or with `check`, compares), printing the report first.
+fn run_generate(spec: &Path, out: &Path, check: bool, options: xtask::Options) -> ExitCode {
+    if !check {
+        return match xtask::generate_with(spec, out, options) {
+            Ok((changed, report)) => {
+                print_report(&report);
+                if changed == 0 {
+                    println!("{} is up to date with {}", out.display(), spec.display());
+                } else {
+                    println!(
+                        "wrote {changed} file(s) under {} from {}",
+                        out.display(),
+                        spec.display()
+                    );
+                }
+                ExitCode::SUCCESS
+            }
+            Err(error) => fail(&error),
+        };
+    }
+    let drift = match xtask::check_with(spec, out, options) {
+        Ok((drift, report)) => {
+            print_report(&report);
+            drift
+        }
+        Err(error) => return fail(&error),
+    };
+    if drift.is_empty() {
+        println!("{} is up to date with {}", out.display(), spec.display());
+        return ExitCode::SUCCESS;
+    }
+    for item in &drift {
+        print!("{item}");
+    }
+    eprintln!(
+        "error: {} is stale: {} file(s) differ from what {} generates{}. Run `cargo xtask generate` and commit the result.",
+        out.display(),
+        drift.len(),
+        spec.display(),
+        drift_reason(&drift)
+    );
+    ExitCode::FAILURE
 }
 
 /// Why the files differ, as far as their headers tell: a changed spec, or a hand edit (change

@@ -22,10 +22,7 @@ pub struct OperationRef<'a> {
 impl OperationRef<'_> {
     /// `POST /transactions/mock (validate_transaction)`, for messages.
     pub fn label(&self) -> String {
-        match &self.operation.operation_id {
-            Some(id) => format!("{} {} ({id})", self.method, self.path),
-            None => format!("{} {}", self.method, self.path),
-        }
+        label(self.method, self.path, self.operation)
     }
 
     /// The operationId, or an empty string when missing (preflight rejects that first).
@@ -65,6 +62,39 @@ pub fn operations(spec: &OpenAPI) -> Result<Vec<OperationRef<'_>>, GenerateError
         }
     }
     Ok(found)
+}
+
+/// `POST /transactions/mock (validate_transaction)`: how messages and reports name an operation.
+pub fn label(method: &str, path: &str, operation: &Operation) -> String {
+    match &operation.operation_id {
+        Some(id) => format!("{method} {path} ({id})"),
+        None => format!("{method} {path}"),
+    }
+}
+
+/// Calls `visit(method, path, operation)` for every operation, in document order, mutably.
+/// Path items given as a `$ref` are skipped (preflight refuses them).
+pub fn for_each_mut(spec: &mut OpenAPI, mut visit: impl FnMut(&'static str, &str, &mut Operation)) {
+    for (path, item) in spec.paths.paths.iter_mut() {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        let slots = [
+            ("GET", &mut item.get),
+            ("PUT", &mut item.put),
+            ("POST", &mut item.post),
+            ("DELETE", &mut item.delete),
+            ("OPTIONS", &mut item.options),
+            ("HEAD", &mut item.head),
+            ("PATCH", &mut item.patch),
+            ("TRACE", &mut item.trace),
+        ];
+        for (method, slot) in slots {
+            if let Some(operation) = slot.as_mut() {
+                visit(method, path, operation);
+            }
+        }
+    }
 }
 
 fn upper_method(method: &str) -> &'static str {

@@ -20,6 +20,9 @@ pub struct SecurityModel {
     pub scopes: Vec<(String, String)>,
     /// Per operation, in spec order: operationId, method, path, required scope names.
     pub operations: Vec<OperationScopes>,
+    /// Where the token URL and scopes came from when the spec declares no client-credentials
+    /// scheme (the workspace's security file, or the built-in default); `None` for the spec.
+    pub fallback: Option<String>,
 }
 
 /// The scopes one operation requires.
@@ -104,7 +107,18 @@ pub fn read(spec: &OpenAPI) -> Result<SecurityModel, GenerateError> {
         token_url: flow.token_url.clone(),
         scopes: scopes.into_iter().collect(),
         operations: per_operation,
+        fallback: None,
     })
+}
+
+/// Whether the spec declares an OAuth2 security scheme with a `clientCredentials` flow.
+pub fn has_client_credentials(spec: &OpenAPI) -> bool {
+    spec.components
+        .iter()
+        .flat_map(|components| components.security_schemes.values())
+        .any(|scheme| {
+            matches!(scheme, ReferenceOr::Item(SecurityScheme::OAuth2 { flows, .. }) if flows.client_credentials.is_some())
+        })
 }
 
 /// `transactions/mock` → `TransactionsMock`; a leading digit gets a `Scope` prefix.
@@ -150,8 +164,14 @@ pub fn emit(model: &SecurityModel) -> Result<TokenStream, GenerateError> {
     let count = names.len();
     let token_url = &model.token_url;
     let scheme = &model.scheme;
-    let token_url_doc =
-        format!("Token URL of the `clientCredentials` flow of the `{scheme}` security scheme.");
+    let token_url_doc = match &model.fallback {
+        None => {
+            format!("Token URL of the `clientCredentials` flow of the `{scheme}` security scheme.")
+        }
+        Some(source) => format!(
+            "Token URL from {source}: the spec declares no OAuth2 `clientCredentials` scheme."
+        ),
+    };
 
     let operations = model.operations.iter().map(|op| {
         let id = &op.operation_id;

@@ -1,11 +1,16 @@
-//! Loading the OpenAPI document: syntax errors with line and column, version checks, then the
-//! typed `openapiv3` model.
+//! Loading the OpenAPI document: syntax errors with line and column, the version check, then
+//! the untyped document the overlays and normalisation passes work on.
+//!
+//! Numbers beyond 64 bits (legal in YAML and JSON, and found in real specs as "no bound") are
+//! read as floats, so only a document that is not valid YAML (or JSON) is reported as such.
 
 use std::path::{Path, PathBuf};
 
 use openapiv3::OpenAPI;
+use serde_json::Value;
 
 use crate::error::GenerateError;
+use crate::normalise::{self, Recorder, Report};
 
 /// A parsed spec together with where it came from.
 #[derive(Debug, Clone)]
@@ -16,7 +21,16 @@ pub struct LoadedSpec {
     pub document: OpenAPI,
 }
 
-/// Reads and parses the spec at `path` (YAML, or JSON when the text starts with `{`).
+/// Reads the spec at `path` into an untyped document (YAML, or JSON when the text starts with `{`).
+pub fn read_value(path: &Path) -> Result<Value, GenerateError> {
+    let bytes = std::fs::read(path).map_err(|source| GenerateError::ReadSpec {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse_value(path, &bytes)
+}
+
+/// Reads and parses the spec at `path`, normalised with default options and no overlays.
 pub fn load(path: &Path) -> Result<LoadedSpec, GenerateError> {
     let bytes = std::fs::read(path).map_err(|source| GenerateError::ReadSpec {
         path: path.to_path_buf(),
@@ -29,8 +43,17 @@ pub fn load(path: &Path) -> Result<LoadedSpec, GenerateError> {
     })
 }
 
-/// Parses spec text. `path` is only used in messages. Never panics, whatever the bytes.
+/// Parses spec text into the typed model, normalised (not strict, no overlays). `path` is only
+/// used in messages. Never panics, whatever the bytes.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<OpenAPI, GenerateError> {
+    let value = parse_value(path, bytes)?;
+    check_version(path, &value, false)?;
+    let mut report = Report::default();
+    normalise::document(path, value, &mut Recorder::new(&mut report, false))
+}
+
+/// Parses YAML or JSON text into a `serde_json::Value`. `path` is only used in messages.
+pub fn parse_value(path: &Path, bytes: &[u8]) -> Result<Value, GenerateError> {
     let text = std::str::from_utf8(bytes).map_err(|error| {
         let (line, column) = line_column(bytes, error.valid_up_to());
         GenerateError::Syntax {
@@ -48,60 +71,49 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<OpenAPI, GenerateError> {
     }
 }
 
-fn parse_json(path: &Path, text: &str) -> Result<OpenAPI, GenerateError> {
-    let syntax = |error: serde_json::Error| GenerateError::Syntax {
+fn parse_json(path: &Path, text: &str) -> Result<Value, GenerateError> {
+    serde_json::from_str(text).map_err(|error| GenerateError::Syntax {
         path: path.to_path_buf(),
         line: error.line(),
         column: error.column(),
         format: "JSON",
         message: error.to_string(),
-    };
-    let value: serde_json::Value = serde_json::from_str(text).map_err(syntax)?;
-    check_version(path, value.get("openapi"), value.get("swagger").is_some())?;
-    serde_json::from_value(value).map_err(|error| GenerateError::Structure {
-        path: path.to_path_buf(),
-        message: error.to_string(),
     })
 }
 
-fn parse_yaml(path: &Path, text: &str) -> Result<OpenAPI, GenerateError> {
-    let syntax = |error: serde_yaml::Error| {
-        let (line, column) = error
-            .location()
-            .map_or((1, 1), |location| (location.line(), location.column()));
+fn parse_yaml(path: &Path, text: &str) -> Result<Value, GenerateError> {
+    let options = serde_saphyr::Options {
+        with_snippet: false,
+        ..serde_saphyr::Options::default()
+    };
+    serde_saphyr::from_str_with_options::<Value>(text, options).map_err(|error| {
+        let (line, column) = error.location().map_or((1, 1), |location| {
+            (
+                usize::try_from(location.line()).unwrap_or(usize::MAX),
+                usize::try_from(location.column()).unwrap_or(usize::MAX),
+            )
+        });
         GenerateError::Syntax {
             path: path.to_path_buf(),
             line,
             column,
             format: "YAML",
-            message: error.to_string(),
+            message: one_line(&error.to_string()),
         }
-    };
-    let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(syntax)?;
-    let as_json = serde_json::to_value(&value).map_err(|error| GenerateError::Structure {
-        path: path.to_path_buf(),
-        message: format!("it cannot be represented as JSON ({error})"),
-    })?;
-    check_version(
-        path,
-        as_json.get("openapi"),
-        as_json.get("swagger").is_some(),
-    )?;
-    serde_yaml::from_str(text).map_err(|error| GenerateError::Structure {
-        path: path.to_path_buf(),
-        message: error.to_string(),
     })
 }
 
-fn check_version(
-    path: &Path,
-    openapi: Option<&serde_json::Value>,
-    is_swagger: bool,
-) -> Result<(), GenerateError> {
-    let version = match openapi {
-        Some(serde_json::Value::String(version)) => version.trim().to_owned(),
+/// Collapses a multi-line parser message into one line.
+fn one_line(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Accepts OpenAPI 3.0.x, and 3.1.x unless `strict` (it is converted to 3.0 later).
+pub fn check_version(path: &Path, document: &Value, strict: bool) -> Result<(), GenerateError> {
+    let version = match document.get("openapi") {
+        Some(Value::String(version)) => version.trim().to_owned(),
         Some(other) => other.to_string(),
-        None if is_swagger => "2.0 (Swagger)".to_owned(),
+        None if document.get("swagger").is_some() => "2.0 (Swagger)".to_owned(),
         None => {
             return Err(GenerateError::Structure {
                 path: path.to_path_buf(),
@@ -111,12 +123,13 @@ fn check_version(
             });
         }
     };
-    if version.starts_with("3.0.") {
+    if version.starts_with("3.0.") || (!strict && version.starts_with("3.1.")) {
         Ok(())
     } else {
         Err(GenerateError::UnsupportedVersion {
             path: path.to_path_buf(),
             version,
+            strict,
         })
     }
 }

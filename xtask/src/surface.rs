@@ -9,11 +9,18 @@ use crate::error::GenerateError;
 use crate::operations;
 use crate::security::SecurityModel;
 
-/// Renders the surface of `spec`.
-pub fn render(spec: &OpenAPI, security: &SecurityModel) -> Result<String, GenerateError> {
+/// Renders the surface of `spec`, after the report of what overlays and normalisation did.
+pub fn render(
+    spec: &OpenAPI,
+    security: &SecurityModel,
+    report: &[String],
+) -> Result<String, GenerateError> {
     let components = spec.components.as_ref();
     let mut out = String::new();
     let _ = writeln!(out, "api: {} {}", spec.info.title, spec.info.version);
+    for line in report {
+        let _ = writeln!(out, "{line}");
+    }
     let _ = writeln!(out, "token_url: {}", security.token_url);
     for (scope, description) in &security.scopes {
         let _ = writeln!(out, "scope: {scope} ({description})");
@@ -102,6 +109,9 @@ fn render_schemas(spec: &OpenAPI, out: &mut String) {
             .map(|r| r.iter().filter_map(|v| v.as_str()).collect())
             .unwrap_or_default();
         if let Some(properties) = value.get("properties").and_then(|p| p.as_object()) {
+            // Sorted, so the surface does not depend on how serde_json orders maps.
+            let mut properties: Vec<_> = properties.iter().collect();
+            properties.sort_by_key(|(field, _)| *field);
             for (field, field_schema) in properties {
                 let presence = if required.contains(&field.as_str()) {
                     "required"

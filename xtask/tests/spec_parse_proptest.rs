@@ -158,13 +158,13 @@ proptest! {
 
     #[test]
     fn arbitrary_yaml(value in json_value()) {
-        check(serde_yaml::to_string(&value).unwrap_or_default().as_bytes())?;
+        check(serde_saphyr::to_string(&value).unwrap_or_default().as_bytes())?;
     }
 
     #[test]
     fn openapi_shaped_json_and_yaml(value in openapi_like()) {
         check(serde_json::to_string_pretty(&value).unwrap_or_default().as_bytes())?;
-        check(serde_yaml::to_string(&value).unwrap_or_default().as_bytes())?;
+        check(serde_saphyr::to_string(&value).unwrap_or_default().as_bytes())?;
     }
 }
 
