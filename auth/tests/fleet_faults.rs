@@ -1,3 +1,5 @@
+//! Each test is a row of the fault matrix (`fault_fleet_<name>`, listed in the README's
+//! *Failure behaviour* table).
 //! Redis failing under a running fleet of real OS processes: callers never see an error, and
 //! token requests stay bounded by what the fleet would make without Redis.
 #![cfg(feature = "redis")]
@@ -29,7 +31,7 @@ fn assert_bounded(outcome: &Outcome, server: &TokenServer, duration: Duration) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn redis_down_at_start() {
+async fn fault_fleet_redis_down_at_start() {
     let server = TokenServer::start(LIFETIME).await;
     let duration = Duration::from_secs(3);
     let outcome = Fleet::new(PROCESSES, WORKERS, duration)
@@ -42,7 +44,7 @@ async fn redis_down_at_start() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn redis_killed_mid_run() {
+async fn fault_fleet_redis_killed_mid_run() {
     let mut redis = RedisServer::start();
     let server = TokenServer::start(LIFETIME).await;
     let duration = Duration::from_secs(4);
@@ -57,7 +59,7 @@ async fn redis_killed_mid_run() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn redis_restarted_empty() {
+async fn fault_fleet_redis_restarted_empty() {
     let mut redis = RedisServer::start();
     let server = TokenServer::start(LIFETIME).await;
     let duration = Duration::from_secs(5);
@@ -78,7 +80,7 @@ async fn redis_restarted_empty() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn redis_paused_past_the_timeout() {
+async fn fault_fleet_redis_paused() {
     let redis = RedisServer::start();
     let server = TokenServer::start(LIFETIME).await;
     let duration = Duration::from_secs(5);
@@ -95,7 +97,7 @@ async fn redis_paused_past_the_timeout() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn redis_out_of_memory() {
+async fn fault_fleet_redis_out_of_memory() {
     let redis = RedisServer::start();
     // Every write is refused with OOM; reads still work.
     redis.config("maxmemory-policy", "noeviction");
@@ -130,7 +132,7 @@ fn prime(redis: &RedisServer, server: &TokenServer, secret: &'static str) -> Str
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_tampered_entry_is_ignored_and_replaced() {
+async fn fault_fleet_tampered_entry() {
     let redis = RedisServer::start();
     let server = TokenServer::start(LONG).await;
     let key = prime(&redis, &server, fleet_support::SECRET);
@@ -156,7 +158,7 @@ async fn a_tampered_entry_is_ignored_and_replaced() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_entry_written_under_another_secret_is_ignored_and_rotation_does_not_fight() {
+async fn fault_fleet_entry_under_another_secret() {
     let redis = RedisServer::start();
     let server = TokenServer::start(LONG).await;
     let ours = prime(&redis, &server, fleet_support::SECRET);
@@ -188,7 +190,7 @@ async fn an_entry_written_under_another_secret_is_ignored_and_rotation_does_not_
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_lock_holder_killed_while_holding_the_lock_delays_by_the_wait_bound_only() {
+async fn fault_fleet_lock_holder_killed() {
     let redis = RedisServer::start();
     let server = TokenServer::start(LONG).await;
     // The first process takes the lock, and its token request hangs: kill it there.

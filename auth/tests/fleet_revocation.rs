@@ -9,7 +9,7 @@ use std::time::Duration;
 use fleet_support::{Fleet, RedisServer, SECRET, TokenServer, sleep};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_revoked_token_is_replaced_once_for_the_fleet() {
+async fn fault_fleet_token_revoked() {
     let redis = RedisServer::start();
     let server = TokenServer::start(Duration::from_secs(3600)).await;
     let processes = 4;
