@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 use serde_json::Value;
 
 /// The OpenAPI description embedded in this crate (`openapi/nxtsoft.yaml`).
-pub const SPEC_YAML: &str = include_str!("../../openapi/nxtsoft.yaml");
+pub const SPEC_YAML: &str = include_str!("../../../openapi/nxtsoft.yaml");
 
 /// Schema keywords that the validator enforces.
 pub const SUPPORTED_KEYWORDS: &[&str] = &[

@@ -72,8 +72,6 @@
 #![forbid(unsafe_code)]
 
 mod api;
-pub mod bench_server;
-pub mod demo;
 pub mod fault;
 mod oauth;
 mod server;
@@ -421,8 +419,3 @@ impl Drop for StandIn {
         let _ = self.shutdown.send(true);
     }
 }
-
-/// The README's code examples, compiled and run as doctests so they cannot go stale.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-pub struct ReadmeExamples;

@@ -21,7 +21,7 @@ use nxtsoft_client::types::{
 };
 use nxtsoft_client::{Client, ResponseValue, Scope};
 
-use crate::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, StandIn, StartError, business};
+use nxtsoft_standin::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, StandIn, StartError, business};
 
 /// Every variable [`EnvConfig`] reads; setting any of them selects the real endpoints.
 pub const ENV_VARS: [&str; 6] = [
@@ -310,7 +310,7 @@ impl Samples {
     /// The samples, effective on `effective_date`, with client reference ids
     /// `<prefix>-valid` and `<prefix>-invalid`.
     pub fn new(effective_date: NaiveDate, prefix: &str) -> Result<Samples, DemoError> {
-        // The typed twin of [`business::sample_message`](crate::business::sample_message).
+        // The typed twin of [`business::sample_message`](nxtsoft_standin::business::sample_message).
         let valid = message(
             &format!("{prefix}-valid"),
             business::SAMPLE_ACCOUNT_ID,

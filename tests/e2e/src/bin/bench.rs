@@ -1,7 +1,7 @@
 //! `bench`: the runtime half of `cargo xtask bench` (run it through that command; it builds in
 //! release mode and writes `BENCHMARKS.md` from the `--json` figures this binary writes).
 //!
-//! Against a fixed loopback server (`nxtsoft_standin::bench_server`: no business logic, so the
+//! Against a fixed loopback server (`nxtsoft_e2e::bench_server`: no business logic, so the
 //! client is what is measured) it measures, in one process:
 //!
 //! 1. **Overhead vs the limit**: requests/s and p50/p99 latency of (a) raw `reqwest` sending the
@@ -31,7 +31,7 @@ use hdrhistogram::Histogram;
 use nxtsoft_auth::{Authenticator, RefreshPolicy};
 use nxtsoft_client::ClientInfo as _;
 use nxtsoft_client::types::{TransactionMessage, ValidationResult};
-use nxtsoft_standin::bench_server::{FixedServer, FixedServerError, TOKEN_LEN, thread_cpu_time};
+use nxtsoft_e2e::bench_server::{FixedServer, FixedServerError, TOKEN_LEN, thread_cpu_time};
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
 use serde_json::{Value, json};
 use tokio::task::JoinSet;
