@@ -5,7 +5,7 @@ use http::{HeaderMap, Method, StatusCode, header};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::server::Answer;
+use crate::answer::Answer;
 use crate::spec::{Operation, Violation};
 use crate::state::{Inner, PostedTransaction, Shared};
 

@@ -71,8 +71,10 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod answer;
 mod api;
 pub mod fault;
+mod intercept;
 mod oauth;
 mod server;
 pub mod spec;
@@ -87,8 +89,8 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use fault::{Fault, FaultBody};
+pub use intercept::MAX_REQUEST_BODY;
 pub use oauth::{MAX_TOKEN_LIFETIME, TOKEN_PATH};
-pub use server::MAX_REQUEST_BODY;
 pub use state::{
     Endpoint, IssuedToken, PostedTransaction, RecordedRequest, RegisteredClient, Stats,
 };
@@ -220,7 +222,8 @@ impl StandInBuilder {
         inner.issuer = base_url.clone();
         let shared = Arc::new(state::Shared::new(spec, inner));
         let (shutdown, receiver) = watch::channel(false);
-        let task = tokio::spawn(server::run(listener, shared.clone(), receiver));
+        let router = server::router(shared.clone());
+        let task = tokio::spawn(server::run(listener, router, receiver));
         tracing::debug!(%addr, "nxtsoft stand-in listening");
         Ok(StandIn {
             shared,

@@ -1,106 +1,122 @@
-//! The HTTP/1.1 server: accept loop, per-request dispatch, fault application, graceful shutdown.
+//! The HTTP/1.1 server: the axum router, the accept loop, graceful shutdown.
 //!
-//! It is served with hyper directly rather than through a router, because one fault (dropping the
-//! connection without an answer) needs the connection itself: when the service returns an error,
-//! hyper closes the connection without writing a response.
+//! Routing, extractors and the per-request work ([`crate::intercept`]) are axum. Connections are
+//! served with hyper directly (about 40 lines) instead of `axum::serve` for two reasons:
+//! [`Fault::DropConnection`](crate::Fault::DropConnection) must close a connection without any
+//! answer, which hyper does when the service fails and `axum::serve` (whose services cannot fail)
+//! has no way to ask for; and a stopping stand-in gives in-flight answers a bounded grace period,
+//! where `axum::serve`'s graceful shutdown waits without limit (a slow-drip answer could hold a
+//! test's teardown for minutes).
 
-use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{OriginalUri, State};
+use axum::handler::Handler as _;
+use axum::middleware::from_fn_with_state;
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
 use bytes::Bytes;
-use http::header::{HeaderName, HeaderValue};
-use http::{Request, Response, StatusCode, header};
-use http_body_util::combinators::BoxBody;
-use http_body_util::{BodyExt, Full, Limited, StreamBody};
-use hyper::body::{Frame, Incoming};
+use http::{HeaderMap, Method, Request, StatusCode};
+use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
+use tower::ServiceExt as _;
 
-use crate::fault::Fault;
-use crate::state::{Endpoint, RecordedRequest, Shared};
+use crate::answer::Answer;
+use crate::intercept::{DropConnection, Probe, intercept};
+use crate::state::{Endpoint, Shared};
 use crate::{api, oauth};
-
-/// The largest request body the stand-in reads.
-pub const MAX_REQUEST_BODY: usize = 1024 * 1024;
 
 /// How long a stopping server lets in-flight answers finish before cutting them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
-type Body = BoxBody<Bytes, Infallible>;
-
-/// An answer before it is put on the wire.
-pub(crate) struct Answer {
-    pub(crate) status: StatusCode,
-    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
-    pub(crate) body: Bytes,
-}
-
-impl Answer {
-    pub(crate) fn new(status: StatusCode, content_type: Option<&str>, body: Bytes) -> Answer {
-        let mut answer = Answer {
-            status,
-            headers: Vec::new(),
-            body,
+/// The routes: the token endpoint, one route per API path of the spec, and a `404` for the rest,
+/// each behind [`intercept`] for its endpoint.
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    let probe = |endpoint| {
+        let shared = shared.clone();
+        from_fn_with_state(Probe { shared, endpoint }, intercept)
+    };
+    let mut api_routes = Router::new();
+    let mut paths: Vec<&str> = shared
+        .spec
+        .operations()
+        .iter()
+        .map(|op| op.path.as_str())
+        .collect();
+    paths.dedup();
+    for path in paths {
+        let owned = path.to_owned();
+        let handler = move |State(shared): State<Arc<Shared>>,
+                            method: Method,
+                            headers: HeaderMap,
+                            body: Bytes| {
+            let path = owned.clone();
+            async move { api_call(&shared, &path, &method, &headers, &body) }
         };
-        if let Some(ct) = content_type {
-            answer.push_header(header::CONTENT_TYPE, ct);
-        }
-        answer
+        api_routes = api_routes.route(path, any(handler.layer(probe(Endpoint::Api))));
     }
+    Router::new()
+        .route(oauth::TOKEN_PATH, any(token.layer(probe(Endpoint::Token))))
+        .merge(api_routes)
+        .fallback(not_found.layer(probe(Endpoint::Unknown)))
+        .with_state(shared)
+}
 
-    pub(crate) fn json(status: StatusCode, body: Bytes) -> Answer {
-        Answer::new(status, Some("application/json;charset=UTF-8"), body)
-    }
+async fn token(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Answer {
+    oauth::handle(&shared, &method, &headers, &body)
+}
 
-    /// Adds a header; a value that is not a valid header value is left out (and logged).
-    pub(crate) fn push_header(&mut self, name: HeaderName, value: &str) {
-        match HeaderValue::from_str(value) {
-            Ok(v) => self.headers.push((name, v)),
-            Err(_) => tracing::warn!(%name, "left out a header value that is not valid: {value:?}"),
-        }
-    }
-
-    fn into_response(self, drip: Option<(usize, Duration)>) -> Response<Body> {
-        let body = match drip {
-            None => Full::new(self.body).boxed(),
-            Some((chunk, interval)) => slow_drip(self.body, chunk, interval),
-        };
-        let mut response = Response::new(body);
-        *response.status_mut() = self.status;
-        for (name, value) in self.headers {
-            response.headers_mut().append(name, value);
-        }
-        response
+/// An API path: the operation documented for this method, else the path's first one (which
+/// answers `405`).
+fn api_call(
+    shared: &Shared,
+    path: &str,
+    method: &Method,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Answer {
+    let spec = shared.spec;
+    match spec
+        .operation_at(method.as_str(), path)
+        .or_else(|| spec.operations().iter().find(|op| op.path == path))
+    {
+        Some(op) => api::handle(shared, op, method, headers, body),
+        None => not_found_answer(path),
     }
 }
 
-fn slow_drip(body: Bytes, chunk: usize, interval: Duration) -> Body {
-    let chunk = chunk.max(1);
-    let stream = futures::stream::unfold(body, move |mut rest| async move {
-        if rest.is_empty() {
-            return None;
-        }
-        tokio::time::sleep(interval).await;
-        let piece = rest.split_to(chunk.min(rest.len()));
-        Some((Ok::<_, Infallible>(Frame::data(piece)), rest))
-    });
-    StreamBody::new(stream).boxed()
+async fn not_found(OriginalUri(uri): OriginalUri) -> Answer {
+    not_found_answer(uri.path())
 }
 
-/// Returned by the service to make hyper close the connection without answering.
-#[derive(Debug, thiserror::Error)]
-#[error("connection dropped by an injected fault")]
-pub(crate) struct DropConnection;
+fn not_found_answer(path: &str) -> Answer {
+    let message = format!("no such path: {path}");
+    let body = api::api_error_body("not_found", &message, None, None);
+    Answer::json(StatusCode::NOT_FOUND, body)
+}
+
+/// Binds a listener; used by the builder.
+pub(crate) async fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    TcpListener::bind(addr).await
+}
 
 /// Accepts connections until `shutdown` changes (or its sender is dropped), then lets open
 /// connections finish their in-flight answer (up to a grace period) and stops.
 pub(crate) async fn run(
     listener: TcpListener,
-    shared: Arc<Shared>,
+    router: Router,
     mut shutdown: watch::Receiver<bool>,
 ) {
     let mut connections = JoinSet::new();
@@ -109,7 +125,7 @@ pub(crate) async fn run(
             _ = shutdown.changed() => break,
             accepted = listener.accept() => match accepted {
                 Ok((stream, _peer)) => {
-                    connections.spawn(serve_connection(stream, shared.clone(), shutdown.clone()));
+                    connections.spawn(serve_connection(stream, router.clone(), shutdown.clone()));
                 }
                 Err(err) => {
                     // E.g. too many open files: back off instead of spinning.
@@ -130,14 +146,21 @@ pub(crate) async fn run(
     }
 }
 
-async fn serve_connection(
-    stream: TcpStream,
-    shared: Arc<Shared>,
-    mut shutdown: watch::Receiver<bool>,
-) {
-    let service = hyper::service::service_fn(move |request| {
-        let shared = shared.clone();
-        async move { handle(&shared, request).await }
+/// Serves one connection with the router; a response marked [`DropConnection`] fails the
+/// service, and hyper then closes the connection without writing anything.
+async fn serve_connection(stream: TcpStream, router: Router, mut shutdown: watch::Receiver<bool>) {
+    let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+        let router = router.clone();
+        async move {
+            let response: Response = match router.oneshot(request.map(Body::new)).await {
+                Ok(response) => response,
+                Err(never) => match never {},
+            };
+            match response.extensions().get::<DropConnection>() {
+                Some(drop) => Err(*drop),
+                None => Ok(response.into_response()),
+            }
+        }
     });
     let connection = hyper::server::conn::http1::Builder::new()
         .keep_alive(true)
@@ -150,214 +173,4 @@ async fn serve_connection(
             let _ = connection.await;
         }
     }
-}
-
-async fn handle(
-    shared: &Shared,
-    request: Request<Incoming>,
-) -> Result<Response<Body>, DropConnection> {
-    let (parts, body) = request.into_parts();
-    let path = parts.uri.path().to_owned();
-    let body = match Limited::new(body, MAX_REQUEST_BODY).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(err) => Err(err.to_string()),
-    };
-    let endpoint = if path == oauth::TOKEN_PATH {
-        Endpoint::Token
-    } else if shared.spec.operations().iter().any(|op| op.path == path) {
-        Endpoint::Api
-    } else {
-        Endpoint::Unknown
-    };
-
-    let fault = {
-        let mut inner = shared.lock();
-        inner.next_request_seq += 1;
-        let seq = inner.next_request_seq;
-        inner.requests.push(RecordedRequest {
-            seq,
-            endpoint,
-            method: parts.method.as_str().to_owned(),
-            path: path.clone(),
-            query: parts.uri.query().map(str::to_owned),
-            headers: parts
-                .headers
-                .iter()
-                .map(|(n, v)| {
-                    (
-                        n.as_str().to_owned(),
-                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                    )
-                })
-                .collect(),
-            body: body.clone().unwrap_or_default(),
-        });
-        match endpoint {
-            Endpoint::Token => inner.token_faults.pop_front(),
-            Endpoint::Api => inner.api_faults.pop_front(),
-            Endpoint::Unknown => None,
-        }
-    };
-    if let Some(fault) = &fault {
-        let mut inner = shared.lock();
-        match endpoint {
-            Endpoint::Token => {
-                inner.stats.token_faults += 1;
-            }
-            Endpoint::Api => {
-                inner.stats.api_faults += 1;
-            }
-            Endpoint::Unknown => {}
-        }
-        tracing::debug!(?fault, ?endpoint, "applying an injected fault");
-    }
-
-    // Unwind delays, then either answer with the fault or process normally.
-    let mut fault = fault;
-    let mut drip = None;
-    while let Some(Fault::Delay { delay, then }) = &fault {
-        tokio::time::sleep(*delay).await;
-        fault = then.as_deref().cloned();
-    }
-    let faulted = match fault {
-        None => None,
-        Some(Fault::Delay { .. }) => None,
-        Some(Fault::SlowDrip {
-            chunk_size,
-            interval,
-        }) => {
-            drip = Some((chunk_size, interval));
-            None
-        }
-        Some(Fault::DropConnection) => {
-            if endpoint == Endpoint::Token {
-                shared.lock().stats.token_requests += 1;
-            } else {
-                shared.lock().stats.api_calls += 1;
-            }
-            return Err(DropConnection);
-        }
-        Some(Fault::Status {
-            status,
-            retry_after,
-            body,
-        }) => {
-            let mut answer = match body {
-                Some(body) => {
-                    let (content_type, bytes) = body.render();
-                    Answer::new(status, content_type.as_deref(), bytes)
-                }
-                None => default_fault_body(endpoint, status),
-            };
-            if let Some(retry_after) = retry_after {
-                answer.push_header(header::RETRY_AFTER, &retry_after);
-            }
-            Some(answer)
-        }
-        Some(Fault::Body(body)) => {
-            let (content_type, bytes) = body.render();
-            Some(Answer::new(StatusCode::OK, content_type.as_deref(), bytes))
-        }
-        Some(Fault::Redirect { location }) => {
-            let mut answer = Answer::new(StatusCode::FOUND, None, Bytes::new());
-            answer.push_header(header::LOCATION, &location);
-            Some(answer)
-        }
-    };
-
-    let answer = match faulted {
-        Some(answer) => {
-            let mut inner = shared.lock();
-            match endpoint {
-                Endpoint::Token => inner.stats.token_requests += 1,
-                Endpoint::Api => inner.stats.api_calls += 1,
-                Endpoint::Unknown => {}
-            }
-            answer
-        }
-        None => match (&body, endpoint) {
-            (Err(why), Endpoint::Token) => {
-                let mut inner = shared.lock();
-                inner.stats.token_requests += 1;
-                inner.count_token_error("invalid_request");
-                let desc = format!("the body could not be read: {why}");
-                Answer::json(
-                    StatusCode::BAD_REQUEST,
-                    oauth::error_body("invalid_request", &desc),
-                )
-            }
-            (Err(why), _) => {
-                shared.lock().stats.api_calls += u64::from(endpoint == Endpoint::Api);
-                let msg = format!("the body could not be read: {why}");
-                Answer::json(
-                    StatusCode::BAD_REQUEST,
-                    api::api_error_body("invalid_request", &msg, None, None),
-                )
-            }
-            (Ok(bytes), Endpoint::Token) => {
-                oauth::handle(shared, &parts.method, &parts.headers, bytes)
-            }
-            (Ok(bytes), Endpoint::Api) => {
-                shared.lock().stats.api_calls += 1;
-                match shared.spec.operations().iter().find(|op| op.path == path) {
-                    Some(op) => api::handle(shared, op, &parts.method, &parts.headers, bytes),
-                    None => not_found(&path),
-                }
-            }
-            (Ok(_), Endpoint::Unknown) => {
-                shared.lock().stats.unknown_path_requests += 1;
-                not_found(&path)
-            }
-        },
-    };
-    if endpoint == Endpoint::Api {
-        let mut inner = shared.lock();
-        *inner
-            .stats
-            .api_calls_by_status
-            .entry(answer.status.as_u16())
-            .or_insert(0) += 1;
-    }
-    Ok(answer.into_response(drip))
-}
-
-fn not_found(path: &str) -> Answer {
-    let msg = format!("no such path: {path}");
-    Answer::json(
-        StatusCode::NOT_FOUND,
-        api::api_error_body("not_found", &msg, None, None),
-    )
-}
-
-fn default_fault_body(endpoint: Endpoint, status: StatusCode) -> Answer {
-    let description = format!("injected fault: {status}");
-    match endpoint {
-        Endpoint::Token => {
-            let code = if status == StatusCode::TOO_MANY_REQUESTS
-                || status == StatusCode::SERVICE_UNAVAILABLE
-            {
-                "temporarily_unavailable"
-            } else if status.is_server_error() {
-                "server_error"
-            } else {
-                "invalid_request"
-            };
-            Answer::json(status, oauth::error_body(code, &description))
-        }
-        _ => {
-            let code = if status == StatusCode::TOO_MANY_REQUESTS {
-                "too_many_requests"
-            } else if status.is_server_error() {
-                "server_error"
-            } else {
-                "injected_fault"
-            };
-            Answer::json(status, api::api_error_body(code, &description, None, None))
-        }
-    }
-}
-
-/// Binds a listener; used by the builder.
-pub(crate) async fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
-    TcpListener::bind(addr).await
 }
