@@ -73,6 +73,7 @@
 
 mod answer;
 mod api;
+pub mod business;
 pub mod fault;
 mod intercept;
 mod oauth;
@@ -94,44 +95,6 @@ pub use oauth::{MAX_TOKEN_LIFETIME, TOKEN_PATH};
 pub use state::{
     Endpoint, IssuedToken, PostedTransaction, RecordedRequest, RegisteredClient, Stats,
 };
-
-/// The business rules' data: known accounts, transaction codes and limits, and a sample
-/// message that every rule accepts.
-pub mod business {
-    use chrono::NaiveDate;
-    use serde_json::{Value, json};
-
-    pub use crate::api::{
-        ACCOUNTS, Account, CLOSED_ACCOUNT_ID, CURRENCIES, MAX_AMOUNT_CENTS, MAX_DAYS_IN_FUTURE,
-        MAX_DAYS_IN_PAST, TRANSACTION_CODES, TransactionCode, UNKNOWN_ACCOUNT_ID,
-    };
-
-    /// The account of [`sample_message`]: an open deposit account.
-    pub const SAMPLE_ACCOUNT_ID: &str = "1000001";
-    /// The amount of [`sample_message`], in USD.
-    pub const SAMPLE_AMOUNT: &str = "125.00";
-    /// The transaction code of [`sample_message`]: a deposit, so a credit.
-    pub const SAMPLE_TRANSACTION_CODE: &str = "DEP";
-    /// The one description of [`sample_message`].
-    pub const SAMPLE_DESCRIPTION: &str = "Payroll deposit";
-
-    /// A `TransactionMessage` that validates and posts cleanly when `effective_date` is the
-    /// business date: a [`SAMPLE_AMOUNT`] USD deposit ([`SAMPLE_TRANSACTION_CODE`], credit) to
-    /// deposit account [`SAMPLE_ACCOUNT_ID`], with client reference id `reference` (which must
-    /// match the spec's pattern for the message to pass the schema checks).
-    pub fn sample_message(reference: &str, effective_date: NaiveDate) -> Value {
-        json!({
-            "client_reference_id": reference,
-            "account": {"account_id": SAMPLE_ACCOUNT_ID, "account_type": "deposit"},
-            "amount": SAMPLE_AMOUNT,
-            "currency": "USD",
-            "direction": "credit",
-            "transaction_code": SAMPLE_TRANSACTION_CODE,
-            "effective_date": effective_date.format("%Y-%m-%d").to_string(),
-            "descriptions": [SAMPLE_DESCRIPTION]
-        })
-    }
-}
 
 /// The scope of `validate_transaction`.
 pub const SCOPE_MOCK: &str = "transactions/mock";
