@@ -5,7 +5,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
-pub mod bench_server;
+pub mod bench;
 pub mod demo;
 
 /// The README's code examples, compiled and run as doctests so they cannot go stale.
