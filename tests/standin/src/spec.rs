@@ -5,7 +5,7 @@
 //! drifts from the spec is caught on the wire. Tests use the same checks to see that the
 //! stand-in's answers have the shape the spec documents.
 //!
-//! On load, every schema is translated from OpenAPI 3.0 into JSON Schema 2020-12 ([`openapi`]
+//! On load, every schema is translated from OpenAPI 3.0 into JSON Schema 2020-12 (`spec/openapi.rs`
 //! explains how) and compiled once with the `jsonschema` crate; a schema using a keyword
 //! OpenAPI 3.0 does not define, a string `format` the validator does not check, or a `$ref`
 //! outside `#/components/schemas/` fails the load instead of silently accepting more than the
