@@ -3,8 +3,8 @@
 use axum::body::Body;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
-use http::StatusCode;
 use http::header::{self, HeaderName, HeaderValue};
+use http::{HeaderMap, StatusCode};
 
 /// What a handler or a fault answers.
 pub(crate) struct Answer {
@@ -50,4 +50,15 @@ impl IntoResponse for Answer {
         }
         response
     }
+}
+
+/// Whether the request's `Content-Type` names `expected` (parameters such as `charset` aside,
+/// case-insensitively).
+pub(crate) fn has_media_type(headers: &HeaderMap, expected: &str) -> bool {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let media_type = content_type.split(';').next().unwrap_or_default().trim();
+    media_type.eq_ignore_ascii_case(expected)
 }

@@ -4,7 +4,7 @@ use chrono::{NaiveDate, SecondsFormat, Utc};
 use http::{HeaderMap, Method, StatusCode, header};
 use serde_json::{Value, json};
 
-use crate::answer::Answer;
+use crate::answer::{Answer, has_media_type};
 use crate::business::{Finding, Message, check};
 use crate::spec::{Operation, Violation};
 use crate::state::{Inner, PostedTransaction, Shared};
@@ -67,12 +67,7 @@ pub(crate) fn handle(
     }
 
     // The body.
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let media_type = content_type.split(';').next().unwrap_or_default().trim();
-    if !media_type.eq_ignore_ascii_case("application/json") {
+    if !has_media_type(headers, "application/json") {
         return ctx.error(
             StatusCode::BAD_REQUEST,
             "unsupported_media_type",

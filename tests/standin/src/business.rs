@@ -269,22 +269,17 @@ pub(crate) fn check(m: &Message, today: NaiveDate) -> Vec<Finding> {
             let latest = today
                 .checked_add_signed(Days::days(MAX_DAYS_IN_FUTURE))
                 .unwrap_or(NaiveDate::MAX);
-            if date < oldest {
-                out.push(Finding::error(
-                    "effective_date",
-                    "effective_date_too_old",
-                    format!(
-                        "the effective date must be at most {MAX_DAYS_IN_PAST} days before {today}"
-                    ),
-                ));
+            let outside = if date < oldest {
+                Some(("effective_date_too_old", MAX_DAYS_IN_PAST, "before"))
             } else if date > latest {
-                out.push(Finding::error(
-                    "effective_date",
-                    "effective_date_too_far",
-                    format!(
-                        "the effective date must be at most {MAX_DAYS_IN_FUTURE} days after {today}"
-                    ),
-                ));
+                Some(("effective_date_too_far", MAX_DAYS_IN_FUTURE, "after"))
+            } else {
+                None
+            };
+            if let Some((code, days, side)) = outside {
+                let message =
+                    format!("the effective date must be at most {days} days {side} {today}");
+                out.push(Finding::error("effective_date", code, message));
             } else if date > today {
                 out.push(Finding {
                     field: "effective_date",

@@ -166,12 +166,9 @@ impl Spec {
 
     /// Checks `value` against `components/schemas/<name>`.
     pub fn validate_schema(&self, name: &str, value: &Value) -> Result<(), Vec<Violation>> {
-        match self.schemas.get(name) {
-            Some(schema) => violation::check(&schema.0, value),
-            None => Err(vec![violation::undocumented(format!(
-                "no schema named `{name}`"
-            ))]),
-        }
+        check(self.schemas.get(name), value, || {
+            format!("no schema named `{name}`")
+        })
     }
 
     /// Checks `value` against the request body schema of an operation.
@@ -180,15 +177,12 @@ impl Spec {
         operation_id: &str,
         value: &Value,
     ) -> Result<(), Vec<Violation>> {
-        match self
+        let schema = self
             .operation(operation_id)
-            .and_then(|op| op.request.as_ref())
-        {
-            Some(schema) => violation::check(&schema.0, value),
-            None => Err(vec![violation::undocumented(format!(
-                "operation `{operation_id}` documents no JSON request body"
-            ))]),
-        }
+            .and_then(|op| op.request.as_ref());
+        check(schema, value, || {
+            format!("operation `{operation_id}` documents no JSON request body")
+        })
     }
 
     /// Checks `value` against the JSON body the operation documents for `status`
@@ -203,12 +197,9 @@ impl Spec {
             .operation(operation_id)
             .and_then(|op| op.response_for(status))
             .and_then(|response| response.schema.as_ref());
-        match schema {
-            Some(schema) => violation::check(&schema.0, value),
-            None => Err(vec![violation::undocumented(format!(
-                "operation `{operation_id}` documents no JSON body for status {status}"
-            ))]),
-        }
+        check(schema, value, || {
+            format!("operation `{operation_id}` documents no JSON body for status {status}")
+        })
     }
 
     /// The header names the operation documents for `status`, lower-cased.
@@ -226,6 +217,18 @@ impl Spec {
             Ok(schema) => violation::check(&schema.0, value),
             Err(error) => Err(vec![violation::undocumented(error.to_string())]),
         }
+    }
+}
+
+/// Checks `value` against `schema`; without one, a single `undocumented` violation saying `why`.
+fn check(
+    schema: Option<&Schema>,
+    value: &Value,
+    why: impl FnOnce() -> String,
+) -> Result<(), Vec<Violation>> {
+    match schema {
+        Some(schema) => violation::check(&schema.0, value),
+        None => Err(vec![violation::undocumented(why())]),
     }
 }
 

@@ -52,19 +52,19 @@ pub(crate) struct Args {
     pub(crate) rounds: usize,
     /// Milliseconds each variant runs per round and concurrency (short rounds pair the variants
     /// closely in time, so background load on a shared machine hits both alike).
-    #[arg(long, default_value_t = 400)]
+    #[arg(long, value_name = "MS", default_value_t = 400)]
     pub(crate) round_ms: u64,
     /// Concurrent calls of the cold burst.
     #[arg(long, default_value_t = 1000)]
     pub(crate) burst: usize,
     /// Seconds of the token-rotation run.
-    #[arg(long, default_value_t = 30)]
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
     pub(crate) rotation_secs: u64,
     /// Token lifetime (seconds) in the token-rotation run.
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, value_name = "SECS", default_value_t = 2)]
     pub(crate) token_lifetime_secs: u64,
     /// How long the token endpoint takes to answer (milliseconds).
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, value_name = "MS", default_value_t = 20)]
     pub(crate) token_delay_ms: u64,
     /// Calls per second in the token-rotation run (paced, spread over 8 workers).
     #[arg(long, default_value_t = 4000)]

@@ -3,8 +3,10 @@
 use std::io::Write;
 
 use chrono::NaiveDate;
-use nxtsoft_client::Client;
-use nxtsoft_client::types::{AccountRef, AccountType, ApiError, Direction, TransactionMessage};
+use nxtsoft_client::types::{
+    AccountRef, AccountType, ApiError, Direction, PostResult, TransactionMessage, ValidationResult,
+};
+use nxtsoft_client::{Client, ResponseValue};
 use nxtsoft_standin::business;
 
 use super::DemoError;
@@ -88,7 +90,7 @@ pub async fn run_flow(
     samples: &Samples,
     out: &mut dyn Write,
 ) -> Result<FlowReport, DemoError> {
-    let mut api_calls = 0;
+    let mut calls = Calls { client, count: 0 };
 
     writeln!(out)?;
     writeln!(
@@ -96,25 +98,17 @@ pub async fn run_flow(
         "1. Validate a valid transaction (validate_transaction, scope transactions/mock)"
     )?;
     describe_message(out, &samples.valid)?;
-    api_calls += 1;
-    let result = client
-        .validate_transaction()
-        .body(samples.valid.clone())
-        .send()
-        .await
-        .map_err(|e| call_error(client, "validating the valid transaction", e))?;
+    let result = calls
+        .validate(&samples.valid, "validating the valid transaction")
+        .await?;
     describe_validation(out, &result)?;
 
     writeln!(out)?;
     writeln!(out, "2. Validate an invalid transaction")?;
     describe_message(out, &samples.invalid)?;
-    api_calls += 1;
-    let result = client
-        .validate_transaction()
-        .body(samples.invalid.clone())
-        .send()
-        .await
-        .map_err(|e| call_error(client, "validating the invalid transaction", e))?;
+    let result = calls
+        .validate(&samples.invalid, "validating the invalid transaction")
+        .await?;
     describe_validation(out, &result)?;
     if let Err(refused) = "12.345".parse::<nxtsoft_client::types::TransactionMessageAmount>() {
         writeln!(
@@ -128,14 +122,9 @@ pub async fn run_flow(
         out,
         "3. Post the valid transaction (post_transaction, scope transactions/post)"
     )?;
-    api_calls += 1;
-    let first = client
-        .post_transaction()
-        .body(samples.valid.clone())
-        .send()
-        .await
-        .map_err(|e| call_error(client, "posting the valid transaction", e))?
-        .into_inner();
+    let first = calls
+        .post(&samples.valid, "posting the valid transaction")
+        .await?;
     describe_post(out, &first)?;
 
     writeln!(out)?;
@@ -144,14 +133,9 @@ pub async fn run_flow(
         "4. Post it again with the same client reference id ({})",
         *samples.valid.client_reference_id
     )?;
-    api_calls += 1;
-    let again = client
-        .post_transaction()
-        .body(samples.valid.clone())
-        .send()
-        .await
-        .map_err(|e| call_error(client, "posting the valid transaction again", e))?
-        .into_inner();
+    let again = calls
+        .post(&samples.valid, "posting the valid transaction again")
+        .await?;
     describe_post(out, &again)?;
     if again.transaction_id == first.transaction_id {
         writeln!(
@@ -167,6 +151,7 @@ pub async fn run_flow(
         )?;
     }
 
+    let api_calls = calls.count;
     let auth = client.authenticator().stats();
     writeln!(out)?;
     writeln!(out, "Token counters (client side):")?;
@@ -192,6 +177,43 @@ pub async fn run_flow(
         )?;
     }
     Ok(FlowReport { api_calls, auth })
+}
+
+/// The client, and how many API calls the flow made with it.
+struct Calls<'a> {
+    client: &'a Client,
+    count: u64,
+}
+
+impl Calls<'_> {
+    /// Validates `message`; `step` names the call in an error.
+    async fn validate(
+        &mut self,
+        message: &TransactionMessage,
+        step: &'static str,
+    ) -> Result<ResponseValue<ValidationResult>, DemoError> {
+        self.count += 1;
+        let response = self
+            .client
+            .validate_transaction()
+            .body(message.clone())
+            .send();
+        response.await.map_err(|e| call_error(self.client, step, e))
+    }
+
+    /// Posts `message`; `step` names the call in an error.
+    async fn post(
+        &mut self,
+        message: &TransactionMessage,
+        step: &'static str,
+    ) -> Result<PostResult, DemoError> {
+        self.count += 1;
+        let response = self.client.post_transaction().body(message.clone()).send();
+        let posted = response
+            .await
+            .map_err(|e| call_error(self.client, step, e))?;
+        Ok(posted.into_inner())
+    }
 }
 
 fn call_error(
