@@ -44,12 +44,16 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         from_fn_with_state(Probe { shared, endpoint }, intercept)
     };
     let mut api_routes = Router::new();
+    // One route per path (its operations share it); the token endpoint keeps its own path,
+    // and a path axum cannot route (OpenAPI requires a leading `/`) is left to the 404.
     let mut paths: Vec<&str> = shared
         .spec
         .operations()
         .iter()
         .map(|op| op.path.as_str())
+        .filter(|path| path.starts_with('/') && *path != oauth::TOKEN_PATH)
         .collect();
+    paths.sort_unstable();
     paths.dedup();
     for path in paths {
         let owned = path.to_owned();
