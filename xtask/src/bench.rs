@@ -1,5 +1,5 @@
 //! `cargo xtask bench`: codegen timings, the generated crate's release build time, and the
-//! runtime benchmark (`nxtsoft-standin`'s `bench` binary, release), written to `BENCHMARKS.md`.
+//! runtime benchmark (`nxtsoft-e2e`'s `bench` binary, release), written to `BENCHMARKS.md`.
 //!
 //! Exit status: non-zero when a step fails, or when a figure misses its target by a wide margin
 //! (see [`TARGETS_TEXT`]). A figure that misses its target by less is reported, not fatal: one
@@ -88,14 +88,7 @@ fn run_inner(quick: bool) -> Result<bool, BenchError> {
     println!("\n== Release build of the bench binary and its dependencies (not timed) ==");
     cargo(
         &root,
-        &[
-            "build",
-            "--release",
-            "-p",
-            "nxtsoft-standin",
-            "--bin",
-            "bench",
-        ],
+        &["build", "--release", "-p", "nxtsoft-e2e", "--bin", "bench"],
     )?;
     println!(
         "\n== Generated crate release build (deps already built; generated/src/lib.rs touched) =="
@@ -106,7 +99,7 @@ fn run_inner(quick: bool) -> Result<bool, BenchError> {
         build.as_secs_f64()
     );
 
-    println!("\n== Runtime (cargo run --release -p nxtsoft-standin --bin bench) ==");
+    println!("\n== Runtime (cargo run --release -p nxtsoft-e2e --bin bench) ==");
     let out_dir = root.join("target/bench");
     std::fs::create_dir_all(&out_dir).map_err(io(&out_dir))?;
     let json_path = out_dir.join("runtime.json");
@@ -117,7 +110,7 @@ fn run_inner(quick: bool) -> Result<bool, BenchError> {
         "--quiet",
         "--release",
         "-p",
-        "nxtsoft-standin",
+        "nxtsoft-e2e",
         "--bin",
         "bench",
         "--",

@@ -86,7 +86,7 @@ fn main() -> ExitCode {
             "run",
             "--quiet",
             "--package",
-            "nxtsoft-standin",
+            "nxtsoft-e2e",
             "--bin",
             "demo",
         ]),

@@ -79,7 +79,7 @@ fn fault_matrix_lists_every_fault_test() {
         "every `fault_` test must be listed in FAULTS"
     );
     // The README's "Failure behaviour" table documents exactly these faults, in this order.
-    let readme = include_str!("../../README.md");
+    let readme = include_str!("../../../README.md");
     let table: Vec<&str> = readme
         .lines()
         .skip_while(|line| *line != "## Failure behaviour")

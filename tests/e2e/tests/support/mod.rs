@@ -9,6 +9,7 @@
 //!   [`error_report`], with [`settings`]) and counts ([`wire`]).
 #![allow(dead_code)]
 
+#[path = "../../../standin/tests/common/fixtures.rs"]
 mod fixtures;
 
 use std::error::Error as _;

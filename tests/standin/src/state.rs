@@ -267,6 +267,15 @@ impl Inner {
         }
     }
 
+    /// Counts one request that reached `endpoint`, whatever its answer.
+    pub(crate) fn count_request(&mut self, endpoint: Endpoint) {
+        match endpoint {
+            Endpoint::Token => self.stats.token_requests += 1,
+            Endpoint::Api => self.stats.api_calls += 1,
+            Endpoint::Unknown => self.stats.unknown_path_requests += 1,
+        }
+    }
+
     pub(crate) fn count_token_error(&mut self, code: &str) {
         *self.stats.token_errors.entry(code.to_owned()).or_insert(0) += 1;
     }

@@ -1,14 +1,14 @@
 //! `cargo xtask demo`: the typed NXTsoft client end to end.
 //!
 //! With no `NXTSOFT_*` variable set, it runs against a loopback stand-in started in this
-//! process; with them set, against the endpoints they name. See [`nxtsoft_standin::demo`].
+//! process; with them set, against the endpoints they name. See [`nxtsoft_e2e::demo`].
 //! Logs go to stderr (`RUST_LOG`, default `warn`).
 
 #![forbid(unsafe_code)]
 
 use std::process::ExitCode;
 
-use nxtsoft_standin::demo::{self, Target};
+use nxtsoft_e2e::demo::{self, Target};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]

@@ -5,7 +5,7 @@ mod support;
 
 use std::collections::HashMap;
 
-use nxtsoft_standin::demo::{self, DemoError, Target};
+use nxtsoft_e2e::demo::{self, DemoError, Target};
 use nxtsoft_standin::{DEMO_CLIENT_SECRET, StandIn};
 use support::{business_date, settings, standin};
 

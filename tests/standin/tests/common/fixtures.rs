@@ -1,8 +1,8 @@
 //! The fixtures every integration test shares, whichever client it drives: the registered
 //! test clients, a fixed business date, the API's paths and a stand-in set up with them.
 //!
-//! `support` re-exports it; `common` (the raw-reqwest helpers) includes it by path, so that
-//! its test files need not compile the generated client's helpers.
+//! `common` (the stand-in's raw-reqwest helpers) re-exports it; the end-to-end tests'
+//! `support` (in `tests/e2e`) includes it by path, so both drive the same stand-in setup.
 #![allow(dead_code)]
 
 use chrono::NaiveDate;

@@ -71,10 +71,11 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod answer;
 mod api;
-pub mod bench_server;
-pub mod demo;
+pub mod business;
 pub mod fault;
+mod intercept;
 mod oauth;
 mod server;
 pub mod spec;
@@ -89,49 +90,11 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use fault::{Fault, FaultBody};
+pub use intercept::MAX_REQUEST_BODY;
 pub use oauth::{MAX_TOKEN_LIFETIME, TOKEN_PATH};
-pub use server::MAX_REQUEST_BODY;
 pub use state::{
     Endpoint, IssuedToken, PostedTransaction, RecordedRequest, RegisteredClient, Stats,
 };
-
-/// The business rules' data: known accounts, transaction codes and limits, and a sample
-/// message that every rule accepts.
-pub mod business {
-    use chrono::NaiveDate;
-    use serde_json::{Value, json};
-
-    pub use crate::api::{
-        ACCOUNTS, Account, CLOSED_ACCOUNT_ID, CURRENCIES, MAX_AMOUNT_CENTS, MAX_DAYS_IN_FUTURE,
-        MAX_DAYS_IN_PAST, TRANSACTION_CODES, TransactionCode, UNKNOWN_ACCOUNT_ID,
-    };
-
-    /// The account of [`sample_message`]: an open deposit account.
-    pub const SAMPLE_ACCOUNT_ID: &str = "1000001";
-    /// The amount of [`sample_message`], in USD.
-    pub const SAMPLE_AMOUNT: &str = "125.00";
-    /// The transaction code of [`sample_message`]: a deposit, so a credit.
-    pub const SAMPLE_TRANSACTION_CODE: &str = "DEP";
-    /// The one description of [`sample_message`].
-    pub const SAMPLE_DESCRIPTION: &str = "Payroll deposit";
-
-    /// A `TransactionMessage` that validates and posts cleanly when `effective_date` is the
-    /// business date: a [`SAMPLE_AMOUNT`] USD deposit ([`SAMPLE_TRANSACTION_CODE`], credit) to
-    /// deposit account [`SAMPLE_ACCOUNT_ID`], with client reference id `reference` (which must
-    /// match the spec's pattern for the message to pass the schema checks).
-    pub fn sample_message(reference: &str, effective_date: NaiveDate) -> Value {
-        json!({
-            "client_reference_id": reference,
-            "account": {"account_id": SAMPLE_ACCOUNT_ID, "account_type": "deposit"},
-            "amount": SAMPLE_AMOUNT,
-            "currency": "USD",
-            "direction": "credit",
-            "transaction_code": SAMPLE_TRANSACTION_CODE,
-            "effective_date": effective_date.format("%Y-%m-%d").to_string(),
-            "descriptions": [SAMPLE_DESCRIPTION]
-        })
-    }
-}
 
 /// The scope of `validate_transaction`.
 pub const SCOPE_MOCK: &str = "transactions/mock";
@@ -222,7 +185,8 @@ impl StandInBuilder {
         inner.issuer = base_url.clone();
         let shared = Arc::new(state::Shared::new(spec, inner));
         let (shutdown, receiver) = watch::channel(false);
-        let task = tokio::spawn(server::run(listener, shared.clone(), receiver));
+        let router = server::router(shared.clone());
+        let task = tokio::spawn(server::run(listener, router, receiver));
         tracing::debug!(%addr, "nxtsoft stand-in listening");
         Ok(StandIn {
             shared,
@@ -421,8 +385,3 @@ impl Drop for StandIn {
         let _ = self.shutdown.send(true);
     }
 }
-
-/// The README's code examples, compiled and run as doctests so they cannot go stale.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-pub struct ReadmeExamples;

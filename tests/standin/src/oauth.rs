@@ -7,7 +7,7 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use http::{HeaderMap, Method, StatusCode, header};
 use serde_json::json;
 
-use crate::server::Answer;
+use crate::answer::{Answer, has_media_type};
 use crate::state::{Inner, Shared, TokenRecord};
 
 /// The path of the token endpoint.
@@ -55,7 +55,6 @@ fn oauth_answer(err: OAuthError) -> Answer {
 /// Answers one token request (faults have already been handled by the caller).
 pub(crate) fn handle(shared: &Shared, method: &Method, headers: &HeaderMap, body: &[u8]) -> Answer {
     let mut inner = shared.lock();
-    inner.stats.token_requests += 1;
     match issue(&mut inner, method, headers, body) {
         Ok(answer) => {
             inner.stats.tokens_issued += 1;
@@ -80,12 +79,7 @@ fn issue(
             ..refuse("invalid_request", "the token endpoint only accepts POST")
         });
     }
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let media_type = content_type.split(';').next().unwrap_or_default().trim();
-    if !media_type.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
+    if !has_media_type(headers, "application/x-www-form-urlencoded") {
         return Err(refuse(
             "invalid_request",
             "the body must be application/x-www-form-urlencoded",

@@ -1,7 +1,6 @@
 //! Helpers shared by the stand-in's own tests: plain reqwest against a running stand-in.
 #![allow(dead_code)]
 
-#[path = "../support/fixtures.rs"]
 mod fixtures;
 
 use std::time::Duration;
