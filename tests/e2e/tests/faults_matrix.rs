@@ -2,7 +2,8 @@
 //! (a typed token failure, a progenitor `Error` variant, or success) AND what reached the
 //! stand-in (token requests, API requests, transactions recorded).
 //!
-//! Every test is named `fault_<name>` after an entry of [`FAULTS`];
+//! Every test is named `fault_<name>` after an entry of [`FAULTS`] (the `fleet_` ones live in
+//! `auth/tests/fleet_*.rs`, next to the shared store they exercise);
 //! `fault_matrix_lists_every_fault_test` checks the two agree and prints the matrix size.
 
 mod support;
@@ -58,11 +59,31 @@ const FAULTS: &[&str] = &[
     "api_connection_reset_after_send",
     "token_revoked_mid_run",
     "clock_jump_past_expiry",
+    "fleet_redis_down_at_start",
+    "fleet_redis_killed_mid_run",
+    "fleet_redis_restarted_empty",
+    "fleet_redis_paused",
+    "fleet_redis_out_of_memory",
+    "fleet_tampered_entry",
+    "fleet_entry_under_another_secret",
+    "fleet_lock_holder_killed",
+    "fleet_token_revoked",
+];
+
+/// The fleet faults need real `redis-server` processes and fleets of OS processes: their tests
+/// live with the shared store, in the auth crate.
+const FLEET_SOURCES: [&str; 2] = [
+    include_str!("../../../auth/tests/fleet_faults.rs"),
+    include_str!("../../../auth/tests/fleet_revocation.rs"),
 ];
 
 #[test]
 fn fault_matrix_lists_every_fault_test() {
-    let source = include_str!("faults_matrix.rs");
+    let source = [include_str!("faults_matrix.rs")]
+        .into_iter()
+        .chain(FLEET_SOURCES)
+        .collect::<Vec<_>>()
+        .join("\n");
     let declared = source
         .lines()
         .filter(|line| line.starts_with("async fn fault_"))
