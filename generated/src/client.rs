@@ -1,6 +1,6 @@
 // Generated from openapi/nxtsoft.yaml by `cargo xtask generate`; do not edit.
 // Change the spec or the xtask and run `cargo xtask generate` instead.
-// Spec: version 0.1.0-reconstructed, sha256 b0c1cfe96ae5bdf8.
+// Spec: version 0.1.0-reconstructed, sha256 7ad15a98e5dd0b34.
 
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
@@ -152,15 +152,124 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub details: ::std::vec::Vec<FieldMessage>,
         ///Stable machine-readable code, e.g. `invalid_token`, `insufficient_scope`.
-        pub error: ::std::string::String,
+        pub error: ApiErrorError,
         ///Human-readable explanation.
-        pub message: ::std::string::String,
+        pub message: ApiErrorMessage,
+        ///NXTsoft's id of the request (an object ID, so a UUID).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub request_id: ::std::option::Option<::std::string::String>,
+        pub request_id: ::std::option::Option<::uuid::Uuid>,
     }
     impl ApiError {
         pub fn builder() -> builder::ApiError {
             Default::default()
+        }
+    }
+    ///Stable machine-readable code, e.g. `invalid_token`, `insufficient_scope`.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ApiErrorError(::std::string::String);
+    impl ::std::ops::Deref for ApiErrorError {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ApiErrorError> for ::std::string::String {
+        fn from(value: ApiErrorError) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ApiErrorError {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ApiErrorError {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ApiErrorError {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ApiErrorError {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Human-readable explanation.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ApiErrorMessage(::std::string::String);
+    impl ::std::ops::Deref for ApiErrorMessage {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ApiErrorMessage> for ::std::string::String {
+        fn from(value: ApiErrorMessage) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ApiErrorMessage {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ApiErrorMessage {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ApiErrorMessage {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ApiErrorMessage {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///Whether the amount is taken from (debit) or added to (credit) the account.
@@ -222,16 +331,178 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct FieldMessage {
         ///Stable machine-readable code, e.g. `invalid_amount`.
-        pub code: ::std::string::String,
+        pub code: FieldMessageCode,
         ///JSON pointer-like path of the field, e.g. `account.account_id`.
-        pub field: ::std::string::String,
+        pub field: FieldMessageField,
         ///Human-readable explanation.
-        pub message: ::std::string::String,
+        pub message: FieldMessageMessage,
         pub severity: FieldMessageSeverity,
     }
     impl FieldMessage {
         pub fn builder() -> builder::FieldMessage {
             Default::default()
+        }
+    }
+    ///Stable machine-readable code, e.g. `invalid_amount`.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct FieldMessageCode(::std::string::String);
+    impl ::std::ops::Deref for FieldMessageCode {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<FieldMessageCode> for ::std::string::String {
+        fn from(value: FieldMessageCode) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for FieldMessageCode {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for FieldMessageCode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for FieldMessageCode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for FieldMessageCode {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///JSON pointer-like path of the field, e.g. `account.account_id`.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct FieldMessageField(::std::string::String);
+    impl ::std::ops::Deref for FieldMessageField {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<FieldMessageField> for ::std::string::String {
+        fn from(value: FieldMessageField) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for FieldMessageField {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for FieldMessageField {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for FieldMessageField {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for FieldMessageField {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Human-readable explanation.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct FieldMessageMessage(::std::string::String);
+    impl ::std::ops::Deref for FieldMessageMessage {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<FieldMessageMessage> for ::std::string::String {
+        fn from(value: FieldMessageMessage) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for FieldMessageMessage {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for FieldMessageMessage {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for FieldMessageMessage {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for FieldMessageMessage {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///`FieldMessageSeverity`
@@ -292,16 +563,71 @@ pub mod types {
     ///The outcome of posting a transaction.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PostResult {
-        pub client_reference_id: ::std::string::String,
+        pub client_reference_id: PostResultClientReferenceId,
+        ///When the transaction was posted, in UTC with milliseconds (`yyyy-mm-ddThh:mm:ss.vZ`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub posted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         pub status: PostStatus,
-        ///NXTsoft's id of the recorded transaction.
-        pub transaction_id: ::std::string::String,
+        ///NXTsoft's id of the recorded transaction (an object ID, so a UUID).
+        pub transaction_id: ::uuid::Uuid,
     }
     impl PostResult {
         pub fn builder() -> builder::PostResult {
             Default::default()
+        }
+    }
+    ///`PostResultClientReferenceId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct PostResultClientReferenceId(::std::string::String);
+    impl ::std::ops::Deref for PostResultClientReferenceId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<PostResultClientReferenceId> for ::std::string::String {
+        fn from(value: PostResultClientReferenceId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for PostResultClientReferenceId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PostResultClientReferenceId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for PostResultClientReferenceId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for PostResultClientReferenceId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///Where the posted transaction stands.
@@ -375,7 +701,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub descriptions: ::std::vec::Vec<TransactionMessageDescriptionsItem>,
         pub direction: Direction,
-        ///The date the transaction takes effect.
+        ///The date the transaction takes effect (ISO 8601 `YYYY-MM-DD`).
         pub effective_date: ::chrono::naive::NaiveDate,
         ///The institution's transaction code.
         pub transaction_code: TransactionMessageTransactionCode,
@@ -405,6 +731,9 @@ pub mod types {
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
+            }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             { ::regress::Regex::new("^[0-9]{1,15}(\\.[0-9]{1,2})?$").unwrap() });
             if PATTERN.find(value).is_none() {
@@ -532,6 +861,9 @@ pub mod types {
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
+            }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             { ::regress::Regex::new("^[A-Z]{3}$").unwrap() });
             if PATTERN.find(value).is_none() {
@@ -686,7 +1018,7 @@ pub mod types {
     ///The outcome of validating a message. RECONSTRUCTED from TrnAddValidate.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ValidationResult {
-        pub client_reference_id: ::std::string::String,
+        pub client_reference_id: ValidationResultClientReferenceId,
         pub messages: ::std::vec::Vec<FieldMessage>,
         ///True when the message would post as it stands.
         pub valid: bool,
@@ -694,6 +1026,62 @@ pub mod types {
     impl ValidationResult {
         pub fn builder() -> builder::ValidationResult {
             Default::default()
+        }
+    }
+    ///`ValidationResultClientReferenceId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ValidationResultClientReferenceId(::std::string::String);
+    impl ::std::ops::Deref for ValidationResultClientReferenceId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ValidationResultClientReferenceId>
+    for ::std::string::String {
+        fn from(value: ValidationResultClientReferenceId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ValidationResultClientReferenceId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ValidationResultClientReferenceId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ValidationResultClientReferenceId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ValidationResultClientReferenceId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     /// Types for composing complex structures.
@@ -768,10 +1156,13 @@ pub mod types {
                 ::std::vec::Vec<super::FieldMessage>,
                 ::std::string::String,
             >,
-            error: ::std::result::Result<::std::string::String, ::std::string::String>,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+            error: ::std::result::Result<super::ApiErrorError, ::std::string::String>,
+            message: ::std::result::Result<
+                super::ApiErrorMessage,
+                ::std::string::String,
+            >,
             request_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
         }
@@ -800,7 +1191,7 @@ pub mod types {
             }
             pub fn error<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::ApiErrorError>,
                 T::Error: ::std::fmt::Display,
             {
                 self.error = value
@@ -812,7 +1203,7 @@ pub mod types {
             }
             pub fn message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::ApiErrorMessage>,
                 T::Error: ::std::fmt::Display,
             {
                 self.message = value
@@ -824,7 +1215,7 @@ pub mod types {
             }
             pub fn request_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.request_id = value
@@ -860,9 +1251,15 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct FieldMessage {
-            code: ::std::result::Result<::std::string::String, ::std::string::String>,
-            field: ::std::result::Result<::std::string::String, ::std::string::String>,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+            code: ::std::result::Result<super::FieldMessageCode, ::std::string::String>,
+            field: ::std::result::Result<
+                super::FieldMessageField,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                super::FieldMessageMessage,
+                ::std::string::String,
+            >,
             severity: ::std::result::Result<
                 super::FieldMessageSeverity,
                 ::std::string::String,
@@ -881,7 +1278,7 @@ pub mod types {
         impl FieldMessage {
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::FieldMessageCode>,
                 T::Error: ::std::fmt::Display,
             {
                 self.code = value
@@ -893,7 +1290,7 @@ pub mod types {
             }
             pub fn field<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::FieldMessageField>,
                 T::Error: ::std::fmt::Display,
             {
                 self.field = value
@@ -905,7 +1302,7 @@ pub mod types {
             }
             pub fn message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::FieldMessageMessage>,
                 T::Error: ::std::fmt::Display,
             {
                 self.message = value
@@ -954,7 +1351,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct PostResult {
             client_reference_id: ::std::result::Result<
-                ::std::string::String,
+                super::PostResultClientReferenceId,
                 ::std::string::String,
             >,
             posted_at: ::std::result::Result<
@@ -962,10 +1359,7 @@ pub mod types {
                 ::std::string::String,
             >,
             status: ::std::result::Result<super::PostStatus, ::std::string::String>,
-            transaction_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            transaction_id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
         }
         impl ::std::default::Default for PostResult {
             fn default() -> Self {
@@ -984,7 +1378,7 @@ pub mod types {
         impl PostResult {
             pub fn client_reference_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::PostResultClientReferenceId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.client_reference_id = value
@@ -1024,7 +1418,7 @@ pub mod types {
             }
             pub fn transaction_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::uuid::Uuid>,
                 T::Error: ::std::fmt::Display,
             {
                 self.transaction_id = value
@@ -1249,7 +1643,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ValidationResult {
             client_reference_id: ::std::result::Result<
-                ::std::string::String,
+                super::ValidationResultClientReferenceId,
                 ::std::string::String,
             >,
             messages: ::std::result::Result<
@@ -1272,7 +1666,7 @@ pub mod types {
         impl ValidationResult {
             pub fn client_reference_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::ValidationResultClientReferenceId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.client_reference_id = value
@@ -1380,8 +1774,13 @@ credentials (RFC 6749 section 4.4) against `https://auth.nxtsoft.com/oauth2/toke
 the scope `transactions/mock` ("Post a validation message."), and the scope `transactions/post`
 (seen in a sample token).
 
-RECONSTRUCTED: everything else (the API host, the paths, the request and response bodies) is not
-public. It is modelled on the closest public analogue, a core-banking "add transaction" /
+NXTsoft's public "fields" page, also taken as fact: `assetID` is a key NXTsoft gives each
+partner to identify a client on its Omni Platform; dates are ISO 8601 `YYYY-MM-DD`; date-times
+are `yyyy-mm-ddThh:mm:ss.v` with milliseconds and a trailing `Z`; strings are limited to 255
+characters unless noted; object IDs are UUIDs. Every schema below follows these rules.
+
+RECONSTRUCTED: everything else (the API host, the paths, the request and response bodies, and
+where `assetID` travels) is not public. It is modelled on the closest public analogue, a core-banking "add transaction" /
 "validate transaction" pair (Jack Henry's TrnAdd / TrnAddValidate). Every reconstructed part
 carries `x-reconstructed: true`. Replace this file with NXTsoft's real description and run
 `cargo xtask generate`.

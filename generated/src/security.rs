@@ -1,6 +1,6 @@
 // Generated from openapi/nxtsoft.yaml by `cargo xtask generate`; do not edit.
 // Change the spec or the xtask and run `cargo xtask generate` instead.
-// Spec: version 0.1.0-reconstructed, sha256 b0c1cfe96ae5bdf8.
+// Spec: version 0.1.0-reconstructed, sha256 7ad15a98e5dd0b34.
 
 //! What the spec says about authentication, which progenitor does not read: the token
 //! URL, the OAuth2 scopes, and the scopes each operation requires.

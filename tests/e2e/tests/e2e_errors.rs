@@ -281,7 +281,7 @@ async fn posting_an_invalid_message_is_a_typed_422() {
         panic!("expected an error answer, got {error}");
     };
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(response.as_ref().error, "validation_failed");
+    assert_eq!(response.as_ref().error.as_str(), "validation_failed");
     assert_eq!(response.as_ref().details.len(), 4);
     let stats = standin.stats();
     assert_eq!(stats.token_requests, 1);

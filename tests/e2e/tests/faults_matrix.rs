@@ -550,7 +550,7 @@ async fn fault_api_401_always() {
     let client = fault_client(&standin);
     let (status, body) = error_response(post(&client, "a-1").await);
     assert_eq!(status, 401);
-    assert_eq!(body.error, "injected_fault");
+    assert_eq!(body.error.as_str(), "injected_fault");
     assert_eq!(
         wire(&standin),
         wire_of(2, 0, 2, 0),

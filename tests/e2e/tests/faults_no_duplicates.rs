@@ -137,10 +137,10 @@ async fn posts_are_never_resent_automatically_and_manual_retries_are_idempotent(
         );
         assert_eq!(
             transactions[0].transaction_id,
-            retry.transaction_id.as_str()
+            retry.transaction_id.to_string()
         );
         if let Some(first_id) = recorded_first {
-            assert_eq!(first_id, retry.transaction_id.as_str(), "{}", case.name);
+            assert_eq!(first_id, retry.transaction_id.to_string(), "{}", case.name);
             assert!(replayed, "{}: the first result is replayed", case.name);
         }
         assert_eq!(wire(&standin).post, case.posts + 1, "{}", case.name);

@@ -10,7 +10,19 @@ use crate::spec::{Operation, Violation};
 use crate::state::{Inner, PostedTransaction, Shared};
 
 fn violation_json(v: &Violation) -> Value {
-    json!({"field": v.field, "code": v.code, "message": v.message, "severity": "error"})
+    json!({"field": fit(&v.field), "code": v.code, "message": fit(&v.message), "severity": "error"})
+}
+
+/// NXTsoft's field rule: strings are at most 255 characters unless noted. Longer texts (a
+/// schema message quoting the whole body) are cut, with `…` as the last character.
+pub(crate) fn fit(text: &str) -> String {
+    const MAX_CHARS: usize = 255;
+    if text.chars().count() <= MAX_CHARS {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(MAX_CHARS - 1).collect();
+    cut.push('…');
+    cut
 }
 
 /// Answers one API request at `op` (faults have already been handled by the caller).
@@ -23,7 +35,7 @@ pub(crate) fn handle(
 ) -> Answer {
     let mut inner = shared.lock();
     inner.next_api_request_id += 1;
-    let request_id = format!("req-{:06}", inner.next_api_request_id);
+    let request_id = numbered_uuid(REQUEST_ID_PREFIX, inner.next_api_request_id);
     let ctx = Ctx {
         request_id: &request_id,
     };
@@ -64,6 +76,34 @@ pub(crate) fn handle(
             &format!("Bearer realm=\"nxtsoft\", error=\"insufficient_scope\", error_description=\"the token lacks a required scope\", scope=\"{needed}\""),
         );
         return answer;
+    }
+
+    // The partner assetID, for a client registered with one.
+    let expected_asset = inner
+        .clients
+        .iter()
+        .find(|c| c.id() == client_id)
+        .and_then(|c| c.asset_id().map(str::to_owned));
+    if let Some(expected) = expected_asset {
+        match headers.get(ASSET_ID_HEADER).map(|v| v.as_bytes()) {
+            None => {
+                return ctx.error(
+                    StatusCode::BAD_REQUEST,
+                    "missing_asset_id",
+                    "this client must send its partner assetID in the `assetID` header",
+                    None,
+                );
+            }
+            Some(sent) if sent != expected.as_bytes() => {
+                return ctx.error(
+                    StatusCode::FORBIDDEN,
+                    "invalid_asset_id",
+                    "the assetID is not the one NXTsoft gave this client",
+                    None,
+                );
+            }
+            Some(_) => {}
+        }
     }
 
     // The body.
@@ -171,9 +211,10 @@ fn post(
     let future = findings.iter().any(|f| f.code == "future_dated");
     let transaction = PostedTransaction {
         client_reference_id: message.client_reference_id.clone(),
-        transaction_id: format!("TXN-{:06}", inner.transactions.len() + 1),
+        transaction_id: numbered_uuid(TRANSACTION_ID_PREFIX, inner.transactions.len() as u64 + 1),
         status: if future { "pending" } else { "posted" }.to_owned(),
-        posted_at: Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
+        // NXTsoft's date-times: UTC with milliseconds and a trailing `Z`.
+        posted_at: Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
         client_id,
         message: value,
     };
@@ -184,6 +225,17 @@ fn post(
     inner.transactions.push(transaction);
     inner.stats.transactions_posted += 1;
     ctx.ok(body)
+}
+
+/// The header that carries a partner's `assetID` (the reconstruction's placement).
+const ASSET_ID_HEADER: &str = "assetID";
+
+/// Object ids are UUIDs (NXTsoft's field rules); numbered ones keep runs reproducible.
+const TRANSACTION_ID_PREFIX: &str = "00000000-0000-4000-8000-";
+const REQUEST_ID_PREFIX: &str = "00000000-0000-4000-a000-";
+
+fn numbered_uuid(prefix: &str, n: u64) -> String {
+    format!("{prefix}{n:012}")
 }
 
 fn post_result(t: &PostedTransaction) -> Value {
@@ -266,7 +318,7 @@ pub(crate) fn api_error_body(
     request_id: Option<&str>,
     details: Option<Vec<Value>>,
 ) -> bytes::Bytes {
-    let mut body = json!({"error": code, "message": message});
+    let mut body = json!({"error": fit(code), "message": fit(message)});
     if let Some(id) = request_id {
         body["request_id"] = json!(id);
     }

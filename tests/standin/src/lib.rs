@@ -53,7 +53,7 @@
 //! a token without the operation's scope `403` with `WWW-Authenticate: Bearer
 //! error="insufficient_scope"`; a body that is not `application/json`, not JSON, or not of the
 //! spec's `TransactionMessage` shape `400` (with `details`, one [`spec::Violation`] per problem).
-//! Every error body is an `ApiError`, every answer carries `x-request-id` (`req-000001`, ...).
+//! Every error body is an `ApiError`, every answer carries `x-request-id` (a numbered UUID: `00000000-0000-4000-a000-000000000001`, ...).
 //!
 //! Then the business checks ([`business`]): account known, open and of the stated type; amount
 //! above zero and at most [`business::MAX_AMOUNT_CENTS`]; currency `USD`; transaction code known and

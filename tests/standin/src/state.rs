@@ -20,6 +20,7 @@ pub struct RegisteredClient {
     secret: String,
     scopes: Vec<String>,
     client_credentials: bool,
+    asset_id: Option<String>,
 }
 
 impl RegisteredClient {
@@ -34,7 +35,21 @@ impl RegisteredClient {
             secret: secret.into(),
             scopes: scopes.into_iter().map(Into::into).collect(),
             client_credentials: true,
+            asset_id: None,
         }
+    }
+
+    /// The same client, identified on the API by this partner `assetID`: its API requests
+    /// must then carry it in the `assetID` header (400 `missing_asset_id` without it, 403
+    /// `invalid_asset_id` with another value).
+    pub fn with_asset_id(mut self, asset_id: impl Into<String>) -> RegisteredClient {
+        self.asset_id = Some(asset_id.into());
+        self
+    }
+
+    /// The partner `assetID` this client's API requests must carry, if any.
+    pub fn asset_id(&self) -> Option<&str> {
+        self.asset_id.as_deref()
     }
 
     /// The same client, but not allowed the `client_credentials` grant: its token requests get
@@ -72,6 +87,7 @@ impl fmt::Debug for RegisteredClient {
             .field("secret", &"[redacted]")
             .field("scopes", &self.scopes)
             .field("client_credentials", &self.client_credentials)
+            .field("asset_id", &self.asset_id.as_ref().map(|_| "[redacted]"))
             .finish()
     }
 }
@@ -190,7 +206,8 @@ pub struct IssuedToken {
 pub struct PostedTransaction {
     /// The caller's reference.
     pub client_reference_id: String,
-    /// The stand-in's id (`TXN-000001`, `TXN-000002`, ... in posting order).
+    /// The stand-in's id: a UUID, as NXTsoft's object ids are, numbered in posting order
+    /// (`00000000-0000-4000-8000-000000000001`, ...) so runs are reproducible.
     pub transaction_id: String,
     /// `posted`, or `pending` for a future effective date.
     pub status: String,

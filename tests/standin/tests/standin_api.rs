@@ -256,12 +256,25 @@ async fn posting_records_a_transaction() {
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
     assert_conforms(POST, &answer);
     assert_eq!(answer.json["client_reference_id"], json!("post-1"));
-    assert_eq!(answer.json["transaction_id"], json!("TXN-000001"));
+    assert_eq!(
+        answer.json["transaction_id"],
+        json!("00000000-0000-4000-8000-000000000001")
+    );
     assert_eq!(answer.json["status"], json!("posted"));
+    // NXTsoft's date-times: `yyyy-mm-ddThh:mm:ss.vZ`, milliseconds and a trailing `Z`.
+    let posted_at = answer.json["posted_at"].as_str().unwrap_or_default();
     assert!(
-        answer.json["posted_at"]
-            .as_str()
-            .is_some_and(|t| chrono::DateTime::parse_from_rfc3339(t).is_ok())
+        chrono::DateTime::parse_from_rfc3339(posted_at).is_ok(),
+        "{posted_at}"
+    );
+    assert_eq!(
+        posted_at.len(),
+        "2026-11-30T12:00:00.000Z".len(),
+        "{posted_at}"
+    );
+    assert!(
+        posted_at.ends_with('Z') && posted_at.as_bytes()[19] == b'.',
+        "{posted_at}"
     );
     let recorded = standin.transactions();
     assert_eq!(recorded.len(), 1);
@@ -271,7 +284,10 @@ async fn posting_records_a_transaction() {
     let future = with(message("post-2"), "/effective_date", json!("2024-06-20"));
     let answer = call(&standin, POST, Some(&token), &future).await;
     assert_eq!(answer.json["status"], json!("pending"), "{}", answer.text);
-    assert_eq!(answer.json["transaction_id"], json!("TXN-000002"));
+    assert_eq!(
+        answer.json["transaction_id"],
+        json!("00000000-0000-4000-8000-000000000002")
+    );
     assert_eq!(standin.stats().transactions_posted, 2);
 }
 

@@ -127,8 +127,8 @@ fn describe_api_error(error: &nxtsoft_client::Error<ApiError>) -> String {
             let mut text = format!(
                 "HTTP {} {}: {}",
                 response.status().as_u16(),
-                body.error,
-                body.message
+                body.error.as_str(),
+                body.message.as_str()
             );
             if let Some(id) = &body.request_id {
                 text.push_str(&format!(" (request id {id})"));

@@ -58,9 +58,9 @@ fn describe_findings(out: &mut dyn Write, findings: &[FieldMessage]) -> Result<(
             out,
             "      {:<7}  {:<width$}  {}: {}",
             finding.severity.to_string(),
-            finding.field,
-            finding.code,
-            finding.message
+            finding.field.as_str(),
+            finding.code.as_str(),
+            finding.message.as_str()
         )?;
     }
     Ok(())
@@ -77,7 +77,9 @@ pub(super) fn describe_post(
     writeln!(
         out,
         "   -> {}: transaction {} for reference {}, posted at {posted_at}",
-        result.status, result.transaction_id, result.client_reference_id
+        result.status,
+        result.transaction_id,
+        result.client_reference_id.as_str()
     )?;
     Ok(())
 }
