@@ -11,6 +11,7 @@ pub mod header;
 // The codegen benchmark's synthetic spec: used by `cargo xtask bench` and the tests, not API.
 #[doc(hidden)]
 pub mod large_spec;
+pub mod mock;
 pub mod operations;
 pub mod output;
 pub mod preflight;
