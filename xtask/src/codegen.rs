@@ -14,9 +14,9 @@ use crate::security::{self, SecurityModel};
 
 /// Generates the files that come from `spec` (already checked by `preflight`), keyed relative to
 /// the client crate's directory: `src/client.rs` (progenitor's client), `src/security.rs` (the
-/// token URL and scopes) and the typed httpmock extension `mock/src/mock.rs` of the mock crate
-/// (see [`crate::mock`]), each starting with `header`. The crates' `lib.rs` and `hooks.rs` are
-/// hand-written.
+/// token URL and scopes), the typed httpmock extension `mock/src/mock.rs` of the mock crate
+/// (see [`crate::mock`]) and the commands `cli/src/commands.rs` of the CLI crate (see
+/// [`crate::cli`]), each starting with `header`. The crates' other files are hand-written.
 pub fn generate(
     spec: &OpenAPI,
     header: &str,
@@ -31,6 +31,8 @@ pub fn generate(
     files.insert("src/security.rs".into(), format!("{header}{security}"));
     let mock = format_tokens(crate::mock::tokens(spec)?)?;
     files.insert(crate::mock::PATH.into(), format!("{header}{mock}"));
+    let commands = crate::cli::without_schema_bound(&format_tokens(crate::cli::tokens(spec)?)?)?;
+    files.insert(crate::cli::PATH.into(), format!("{header}{commands}"));
     Ok(files)
 }
 

@@ -19,11 +19,11 @@ fn main_spec() -> PathBuf {
     root().join("openapi/nxtsoft.yaml")
 }
 
-/// A copy of the committed generated crates' sources (generated and hand-written; the client's
-/// and the mock crate's) in a temp dir.
+/// A copy of the committed generated crates' sources (generated and hand-written; the client's,
+/// the mock crate's and the CLI's) in a temp dir.
 fn copy_of_generated() -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
-    for dir in ["src", "mock/src"] {
+    for dir in ["src", "mock/src", "cli/src"] {
         std::fs::create_dir_all(out.path().join(dir)).unwrap();
         for entry in std::fs::read_dir(root().join("generated").join(dir)).unwrap() {
             let path = entry.unwrap().path();
