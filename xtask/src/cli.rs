@@ -39,3 +39,27 @@ pub fn without_schema_bound(formatted: &str) -> Result<String, GenerateError> {
     }
     Ok(formatted.replace(SCHEMA_BOUND, ""))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_schema_bound_is_removed() {
+        let source = "fn f<T>() where T: schemars::JsonSchema + serde::Serialize {}";
+        assert_eq!(
+            without_schema_bound(source).unwrap(),
+            "fn f<T>() where T: serde::Serialize {}"
+        );
+    }
+
+    #[test]
+    fn output_without_the_bound_is_an_error_not_a_silent_pass() {
+        let error = without_schema_bound("fn f<T>() where T: serde::Serialize {}").unwrap_err();
+        assert!(matches!(error, GenerateError::UnexpectedOutput { .. }));
+        assert!(
+            error.to_string().contains("schemars::JsonSchema"),
+            "{error}"
+        );
+    }
+}

@@ -237,13 +237,19 @@ async fn an_api_error_prints_its_body_and_is_an_api_failure() {
 }
 
 #[tokio::test]
+async fn an_unreachable_token_endpoint_is_a_network_failure() {
+    let standin = standin().await;
+    let mut vars = env_for(&standin, DEMO_CLIENT_SECRET);
+    vars[3].1 = format!("{}/oauth2/token", closed_url());
+    let output = run(&["auth", "check"], &vars, None).await;
+    assert_eq!(output.status.code(), Some(5), "{}", text(&output.stderr));
+}
+
+#[tokio::test]
 async fn an_unreachable_api_is_a_network_failure() {
     let standin = standin().await;
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let closed_url = format!("http://{}", closed.local_addr().unwrap());
-    drop(closed);
     let mut vars = env_for(&standin, DEMO_CLIENT_SECRET);
-    vars[2].1 = closed_url;
+    vars[2].1 = closed_url();
     let body = sample_message("cli-5", business_date()).to_string();
     let output = run(
         &["validate-transaction", "--json-body", "-"],
@@ -252,4 +258,10 @@ async fn an_unreachable_api_is_a_network_failure() {
     )
     .await;
     assert_eq!(output.status.code(), Some(5), "{}", text(&output.stderr));
+}
+
+/// A loopback URL where nothing listens (a port just bound and released).
+fn closed_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    format!("http://{}", listener.local_addr().unwrap())
 }
