@@ -12,9 +12,11 @@ use crate::error::GenerateError;
 use crate::output::GeneratedFiles;
 use crate::security::{self, SecurityModel};
 
-/// Generates the files of the client crate that come from `spec` (already checked by
-/// `preflight`): `src/client.rs` (progenitor's client) and `src/security.rs` (the token URL and
-/// scopes), each starting with `header`. The crate's `lib.rs` and `hooks.rs` are hand-written.
+/// Generates the files that come from `spec` (already checked by `preflight`), keyed relative to
+/// the client crate's directory: `src/client.rs` (progenitor's client), `src/security.rs` (the
+/// token URL and scopes), the typed httpmock extension `mock/src/mock.rs` of the mock crate
+/// (see [`crate::mock`]) and the commands `cli/src/commands.rs` of the CLI crate (see
+/// [`crate::cli`]), each starting with `header`. The crates' other files are hand-written.
 pub fn generate(
     spec: &OpenAPI,
     header: &str,
@@ -27,11 +29,21 @@ pub fn generate(
     files.insert("src/client.rs".into(), format!("{header}{client}"));
     let security = format_tokens(security::emit(security)?)?;
     files.insert("src/security.rs".into(), format!("{header}{security}"));
+    let mock = format_tokens(crate::mock::tokens(spec)?)?;
+    files.insert(crate::mock::PATH.into(), format!("{header}{mock}"));
+    let commands = crate::cli::without_schema_bound(&format_tokens(crate::cli::tokens(spec)?)?)?;
+    files.insert(crate::cli::PATH.into(), format!("{header}{commands}"));
     Ok(files)
 }
 
 /// progenitor's client, with the hooks this workspace expects and a panic turned into an error.
 fn client_tokens(spec: &OpenAPI) -> Result<TokenStream, GenerateError> {
+    run_progenitor(|generator| generator.generate_tokens(spec))
+}
+
+/// The settings every progenitor generator here uses: the mock and CLI generators must see the
+/// same types and builders as the client they drive.
+fn settings() -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
@@ -39,10 +51,19 @@ fn client_tokens(spec: &OpenAPI) -> Result<TokenStream, GenerateError> {
         .with_hooks(HooksMode::Expected)
         .with_inner_type(quote!(nxtsoft_auth::Authenticator))
         .with_derive("PartialEq");
+    settings
+}
+
+/// Runs one of progenitor's generators on a fresh [`Generator`] with [`settings`], turning its
+/// errors and panics into a [`GenerateError`].
+pub(crate) fn run_progenitor(
+    generate: impl FnOnce(&mut Generator) -> Result<TokenStream, progenitor::Error>,
+) -> Result<TokenStream, GenerateError> {
+    let settings = settings();
     let previous_hook = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
-        Generator::new(&settings).generate_tokens(spec)
+        generate(&mut Generator::new(&settings))
     }));
     panic::set_hook(previous_hook);
     match outcome {
@@ -64,7 +85,7 @@ fn client_tokens(spec: &OpenAPI) -> Result<TokenStream, GenerateError> {
 }
 
 /// Formats tokens with prettyplease: deterministic and independent of the installed rustfmt.
-fn format_tokens(tokens: TokenStream) -> Result<String, GenerateError> {
+pub(crate) fn format_tokens(tokens: TokenStream) -> Result<String, GenerateError> {
     let file: syn::File = syn::parse2(tokens).map_err(|error| GenerateError::InvalidRust {
         message: error.to_string(),
     })?;

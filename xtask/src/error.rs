@@ -141,6 +141,15 @@ pub enum GenerateError {
         /// The parser's message.
         message: String,
     },
+    /// progenitor's output changed in a way the xtask's post-processing relies on (after a
+    /// progenitor upgrade).
+    #[error(
+        "progenitor's output changed: {message}. Nothing was written. Update the xtask for the new progenitor version."
+    )]
+    UnexpectedOutput {
+        /// What was expected and not found.
+        message: String,
+    },
     /// A generated file could not be written; every file is as it was before the run.
     #[error(
         "cannot write {path}: {source}. No generated file was changed. Check that the --out directory is writable and that {path} is a regular file (or absent)."

@@ -10,12 +10,14 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod cli;
 pub mod codegen;
 pub mod error;
 pub mod header;
 // The codegen benchmark's synthetic specs: used by `cargo xtask bench` and the tests, not API.
 #[doc(hidden)]
 pub mod large_spec;
+pub mod mock;
 pub mod normalise;
 pub mod operations;
 pub mod output;

@@ -2,7 +2,7 @@
 
 mod transaction;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -143,10 +143,16 @@ pub fn write(out_dir: &Path, files: &GeneratedFiles) -> Result<usize, GenerateEr
     Transaction::prepare(out_dir, files)?.commit()
 }
 
-/// `.rs` files under `out_dir/src` that carry the generated header but are not in `files`.
+/// `.rs` files under `out_dir/src` and under each directory a generated file is written to
+/// (e.g. `mock/src`) that carry the generated header but are not in `files`.
 fn stale_files(out_dir: &Path, files: &GeneratedFiles) -> Vec<PathBuf> {
-    let mut stale = Vec::new();
-    let mut pending = vec![out_dir.join("src")];
+    let mut stale = BTreeSet::new();
+    let mut pending: Vec<PathBuf> = std::iter::once(Path::new("src"))
+        .chain(files.keys().filter_map(|relative| relative.parent()))
+        .map(|dir| out_dir.join(dir))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     while let Some(dir) = pending.pop() {
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
@@ -161,10 +167,9 @@ fn stale_files(out_dir: &Path, files: &GeneratedFiles) -> Vec<PathBuf> {
                     .is_ok_and(|rel| files.contains_key(rel))
                 && std::fs::read_to_string(&path).is_ok_and(|text| text.starts_with(HEADER_PREFIX))
             {
-                stale.push(path);
+                stale.insert(path);
             }
         }
     }
-    stale.sort();
-    stale
+    stale.into_iter().collect()
 }

@@ -34,17 +34,16 @@ fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     files
 }
 
-/// A copy of the committed generated crate's sources in a temp dir.
+/// A copy of the committed generated crates' sources (the client's, the mock crate's and the
+/// CLI's) in a temp dir.
 fn copy_of_generated() -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(out.path().join("src")).unwrap();
-    for entry in std::fs::read_dir(root().join("generated/src")).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(
-            &path,
-            out.path().join("src").join(path.file_name().unwrap()),
-        )
-        .unwrap();
+    for dir in ["src", "mock/src", "cli/src"] {
+        std::fs::create_dir_all(out.path().join(dir)).unwrap();
+        for entry in std::fs::read_dir(root().join("generated").join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, out.path().join(dir).join(path.file_name().unwrap())).unwrap();
+        }
     }
     out
 }
@@ -59,7 +58,12 @@ fn generation_is_deterministic() {
             .keys()
             .map(|p| p.display().to_string())
             .collect::<Vec<_>>(),
-        ["src/client.rs", "src/security.rs"]
+        [
+            "cli/src/commands.rs",
+            "mock/src/mock.rs",
+            "src/client.rs",
+            "src/security.rs"
+        ]
     );
     for text in first.values() {
         assert!(text.starts_with(
@@ -82,7 +86,7 @@ fn committed_client_matches_the_spec() {
 #[test]
 fn generating_twice_writes_nothing_the_second_time() {
     let out = tempfile::tempdir().unwrap();
-    assert_eq!(xtask::generate(&main_spec(), out.path()).unwrap(), 2);
+    assert_eq!(xtask::generate(&main_spec(), out.path()).unwrap(), 4);
     let before = tree(out.path());
     assert_eq!(xtask::generate(&main_spec(), out.path()).unwrap(), 0);
     assert_eq!(before, tree(out.path()));
@@ -99,10 +103,13 @@ fn check_reports_a_unified_diff_and_stale_files() {
     std::fs::write(&security, edited).unwrap();
     let leftover = out.path().join("src/old_module.rs");
     std::fs::write(&leftover, "// Generated from an older spec\n").unwrap();
+    let mock_leftover = out.path().join("mock/src/old_mock.rs");
+    std::fs::write(&mock_leftover, "// Generated from an older spec\n").unwrap();
 
     let drift = xtask::check(&main_spec(), out.path()).unwrap();
     let text: String = drift.iter().map(ToString::to_string).collect();
-    assert_eq!(drift.len(), 2, "{text}");
+    assert_eq!(drift.len(), 3, "{text}");
+    assert!(text.contains("mock/src/old_mock.rs"), "{text}");
     assert!(text.contains("--- a/src/security.rs (on disk)"), "{text}");
     assert!(
         text.contains("-            Scope::TransactionsMock => \"transactions/edited\","),
@@ -117,6 +124,7 @@ fn check_reports_a_unified_diff_and_stale_files() {
     // generate repairs both: the edited file and the leftover.
     xtask::generate(&main_spec(), out.path()).unwrap();
     assert!(!leftover.exists());
+    assert!(!mock_leftover.exists());
     assert!(xtask::check(&main_spec(), out.path()).unwrap().is_empty());
 }
 

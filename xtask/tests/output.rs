@@ -19,15 +19,18 @@ fn main_spec() -> PathBuf {
     root().join("openapi/nxtsoft.yaml")
 }
 
-/// A copy of the committed generated crate's sources (generated and hand-written) in a temp dir.
+/// A copy of the committed generated crates' sources (generated and hand-written; the client's,
+/// the mock crate's and the CLI's) in a temp dir.
 fn copy_of_generated() -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(out.path().join("src")).unwrap();
-    for entry in std::fs::read_dir(root().join("generated/src")).unwrap() {
-        let path = entry.unwrap().path();
-        let copy = out.path().join("src").join(path.file_name().unwrap());
-        std::fs::copy(&path, &copy).unwrap();
-        std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o644)).unwrap();
+    for dir in ["src", "mock/src", "cli/src"] {
+        std::fs::create_dir_all(out.path().join(dir)).unwrap();
+        for entry in std::fs::read_dir(root().join("generated").join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            let copy = out.path().join(dir).join(path.file_name().unwrap());
+            std::fs::copy(&path, &copy).unwrap();
+            std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o644)).unwrap();
+        }
     }
     out
 }
@@ -225,11 +228,16 @@ fn check_says_the_spec_changed_before_the_diff() {
         old.hash,
         new.hash
     );
-    assert_eq!(stdout.lines().next(), Some(expected.as_str()), "{stdout}");
+    // Each generated file (the mock crate's sorts first) says why before its diff.
+    let said = stdout
+        .lines()
+        .position(|line| line == expected)
+        .expect("the cause is said");
     let diff = stdout
-        .find("--- a/src/client.rs (on disk)")
+        .lines()
+        .position(|line| line == "--- a/src/client.rs (on disk)")
         .expect("a diff");
-    assert!(diff > expected.len(), "{stdout}");
+    assert_eq!(diff, said + 1, "{stdout}");
     assert!(
         stdout.contains(&format!("+// Spec: version 0.2.0, sha256 {}.", new.hash)),
         "{stdout}"
