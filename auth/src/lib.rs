@@ -51,11 +51,14 @@
 #![deny(missing_docs)]
 
 mod authenticator;
+mod builder;
 mod cache;
 mod challenge;
+mod client_credentials;
 mod credentials;
 mod env;
 mod error;
+mod http;
 mod policy;
 mod redact;
 mod response;
@@ -66,13 +69,12 @@ mod telemetry;
 mod token;
 mod url_policy;
 
-pub use authenticator::{
-    Authenticator, AuthenticatorBuilder, DEFAULT_LIFETIME, RECENT_ERRORS,
-    SourceAuthenticatorBuilder, api_http_client, api_http_client_for,
-};
+pub use authenticator::{Authenticator, DEFAULT_LIFETIME, RECENT_ERRORS};
+pub use builder::{AuthenticatorBuilder, SourceAuthenticatorBuilder};
 pub use credentials::{ASSET_ID_HEADER, ClientAuth, Credentials, CredentialsBuilder};
 pub use env::EnvConfig;
 pub use error::{AuthError, ConfigError, InvalidResponse, OAuthErrorCode, TokenError};
+pub use http::{api_http_client, api_http_client_for};
 pub use policy::{JitterFn, RefreshPolicy, RetryPolicy};
 pub use response::MAX_LIFETIME;
 #[cfg(feature = "redis")]
