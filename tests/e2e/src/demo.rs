@@ -33,7 +33,7 @@ pub enum Target {
     /// A stand-in started in this process (no `NXTSOFT_*` variable is set).
     StandIn,
     /// The endpoints the `NXTSOFT_*` variables name.
-    Remote(EnvConfig),
+    Remote(Box<EnvConfig>),
 }
 
 impl Target {
@@ -48,7 +48,7 @@ impl Target {
             return Ok(Target::StandIn);
         }
         EnvConfig::from_env(nxtsoft_client::security::TOKEN_URL)
-            .map(Target::Remote)
+            .map(|env| Target::Remote(Box::new(env)))
             .map_err(DemoError::Config)
     }
 
@@ -60,7 +60,7 @@ impl Target {
             return Ok(Target::StandIn);
         }
         EnvConfig::from_lookup(nxtsoft_client::security::TOKEN_URL, lookup)
-            .map(Target::Remote)
+            .map(|env| Target::Remote(Box::new(env)))
             .map_err(DemoError::Config)
     }
 }
@@ -74,7 +74,7 @@ pub async fn run(target: Target, out: &mut dyn Write) -> Result<(), DemoError> {
             standin.shutdown().await;
             Ok(())
         }
-        Target::Remote(env) => run_remote(env, out).await,
+        Target::Remote(env) => run_remote(*env, out).await,
     }
 }
 
