@@ -219,6 +219,7 @@ impl RefreshPolicy {
 
     /// The refresh point of a token shared by a fleet: [`schedule`](Self::schedule) without
     /// the jitter (one process refreshes for all of them).
+    #[cfg(feature = "redis")]
     pub(crate) fn fleet_refresh_after(&self, lifetime: Duration) -> Duration {
         Self {
             jitter: || 0.0,

@@ -8,7 +8,7 @@ use std::time::Duration;
 ///
 /// Defaults: 3 attempts, backoff drawn from `[0, 250 ms · 2^(n-1)]` capped at 5 s, 20 s
 /// overall deadline, 10 s per attempt. After a fetch has failed, the next fetches make one
-/// attempt each until one succeeds: the [`RefreshPolicy`]'s outage cadence spaces them.
+/// attempt each until one succeeds: the [`RefreshPolicy`](super::RefreshPolicy)'s outage cadence spaces them.
 ///
 /// **`Retry-After`** (seconds or an HTTP date) is capped at [`max_retry_after`](Self::max_retry_after),
 /// **60 s** by default, whatever form it takes: one answer from a misbehaving endpoint or proxy
