@@ -199,6 +199,11 @@ async fn fault_fleet_lock_holder_killed() {
         .redis(&redis)
         .spawn(&server);
     let lock = wait_for_lock(&redis);
+    // The lock is taken before the token request is sent: let the request arrive first.
+    wait_for(
+        || server.token_requests() >= 1,
+        "the lock holder's token request",
+    );
     holder.kill();
     assert_eq!(server.token_requests(), 1, "the killed holder's request");
 
@@ -224,6 +229,17 @@ async fn fault_fleet_lock_holder_killed() {
 }
 
 /// The lock key, once a process has taken it.
+/// Polls `condition` for up to 10 s; panics naming `what` if it never holds.
+fn wait_for(condition: impl Fn() -> bool, what: &str) {
+    for _ in 0..500 {
+        if condition() {
+            return;
+        }
+        sleep(Duration::from_millis(20));
+    }
+    panic!("timed out waiting for {what}");
+}
+
 fn wait_for_lock(redis: &RedisServer) -> String {
     for _ in 0..500 {
         if let Some((key, _)) = redis.dump().into_iter().find(|(k, _)| k.ends_with(":lock")) {

@@ -1,79 +1,10 @@
-//! Error types. None of them ever prints a client secret or an access token.
+//! Why a token could not be obtained: [`TokenError`], the RFC 6749 error codes and what is
+//! wrong with an unusable answer.
 
 use std::fmt;
-use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::StatusCode;
-
-/// A token could not be attached to a request.
-///
-/// This is what [`Authenticator::authorize`](crate::Authenticator::authorize) returns. It is
-/// cheap to clone (the cause is shared). Its `Display` is a complete, one-paragraph report:
-/// what failed, the underlying cause chain (because progenitor keeps only this text), what to
-/// check, and when the next token request is due. Since the text already holds the whole
-/// chain, `source()` is `None` (so chain printers do not repeat it); the typed cause is
-/// [`token_error`](Self::token_error), whose own `source()` chain keeps the transport error.
-///
-/// The generated client has to pass this error through progenitor's `Error::Custom(String)`;
-/// [`Authenticator::recover_error`](crate::Authenticator::recover_error) turns that string back
-/// into this typed value.
-#[derive(Debug, Clone)]
-pub struct AuthError {
-    error: Arc<TokenError>,
-    next_attempt_in: Option<Duration>,
-}
-
-impl fmt::Display for AuthError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "no access token: {}. {}",
-            Chain(&*self.error),
-            self.error.hint()
-        )?;
-        if let Some(next) = self.next_attempt_in {
-            write!(f, " (next token request in {:.1} s)", next.as_secs_f64())?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for AuthError {}
-
-impl AuthError {
-    /// `error`, with the delay before the next token request (rounded to 0.1 s, so the texts
-    /// of the callers that share one failure stay few).
-    pub(crate) fn new(error: Arc<TokenError>, next_attempt_in: Option<Duration>) -> Self {
-        let next_attempt_in = next_attempt_in
-            .map(|d| Duration::from_millis(d.as_millis().div_ceil(100) as u64 * 100));
-        Self {
-            error,
-            next_attempt_in,
-        }
-    }
-
-    /// The token failure behind this error.
-    pub fn token_error(&self) -> &TokenError {
-        &self.error
-    }
-
-    /// The shared token failure behind this error.
-    pub fn token_error_arc(&self) -> &Arc<TokenError> {
-        &self.error
-    }
-
-    /// The RFC 6749 §5.2 error code, when the token endpoint sent one.
-    pub fn oauth_code(&self) -> Option<&OAuthErrorCode> {
-        self.error.oauth_code()
-    }
-
-    /// How long after this error the next token request was due, when one is scheduled:
-    /// until then, callers with no usable token get this failure again without a request.
-    pub fn next_attempt_in(&self) -> Option<Duration> {
-        self.next_attempt_in
-    }
-}
 
 /// RFC 6749 §5.2 `error` codes of a token endpoint error response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -330,7 +261,7 @@ impl TokenError {
     }
 }
 
-pub(crate) fn retryable_status(status: StatusCode) -> bool {
+fn retryable_status(status: StatusCode) -> bool {
     status == StatusCode::REQUEST_TIMEOUT
         || status == StatusCode::TOO_MANY_REQUESTS
         || status.is_server_error()
@@ -357,87 +288,5 @@ impl InvalidResponse {
 impl fmt::Display for InvalidResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.reason)
-    }
-}
-
-/// Invalid configuration: credentials, URLs, environment variables or policy values.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ConfigError {
-    /// A required environment variable is not set (or is empty).
-    #[error("environment variable {name} is not set")]
-    MissingVar {
-        /// The variable's name.
-        name: &'static str,
-    },
-    /// An environment variable has a value that cannot be used.
-    #[error("environment variable {name} is invalid: {reason}")]
-    InvalidVar {
-        /// The variable's name.
-        name: &'static str,
-        /// Why the value is refused (never quotes a secret).
-        reason: String,
-    },
-    /// A URL is malformed or not allowed (plain `http` to a non-loopback host, embedded
-    /// credentials, ...).
-    #[error("invalid {what}: {reason}")]
-    InvalidUrl {
-        /// Which URL ("token URL", "API base URL").
-        what: &'static str,
-        /// Why it is refused.
-        reason: String,
-    },
-    /// The client id is empty.
-    #[error("client id is empty")]
-    EmptyClientId,
-    /// The client secret is empty.
-    #[error("client secret is empty")]
-    EmptyClientSecret,
-    /// The client id cannot be used as given (it is never trimmed or altered).
-    #[error("client id {reason}")]
-    InvalidClientId {
-        /// Why it is refused.
-        reason: &'static str,
-    },
-    /// The client secret cannot be used as given (it is never trimmed or altered).
-    #[error("client secret {reason}")]
-    InvalidClientSecret {
-        /// Why it is refused (never quotes the secret).
-        reason: &'static str,
-    },
-    /// The partner's `assetID` cannot be sent as given.
-    #[error("assetID {reason}")]
-    InvalidAssetId {
-        /// Why it is refused (never quotes the value).
-        reason: &'static str,
-    },
-    /// A scope is not a valid RFC 6749 §3.3 scope token.
-    #[error(
-        "invalid scope {scope:?}: scopes are non-empty printable ASCII without spaces, quotes or backslashes"
-    )]
-    InvalidScope {
-        /// The refused scope.
-        scope: String,
-    },
-    /// A policy value is out of range.
-    #[error("invalid policy: {0}")]
-    InvalidPolicy(&'static str),
-    /// The HTTP client could not be built.
-    #[error("could not build the HTTP client")]
-    HttpClient(#[source] reqwest::Error),
-}
-
-/// Displays an error with its `source()` chain (`outer: inner: innermost`), for log events.
-pub(crate) struct Chain<'a>(pub(crate) &'a (dyn std::error::Error + 'static));
-
-impl fmt::Display for Chain<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)?;
-        let mut source = self.0.source();
-        while let Some(cause) = source {
-            write!(f, ": {cause}")?;
-            source = cause.source();
-        }
-        Ok(())
     }
 }

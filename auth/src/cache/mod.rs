@@ -14,12 +14,13 @@
 //! backoff: during it, callers with no usable token get that same error at once, with the
 //! time of the next attempt, and no new request is made.
 
+mod state;
+
 use std::fmt;
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
 use futures::FutureExt as _;
-use futures::future::{BoxFuture, Shared};
 use http::HeaderValue;
 use tokio::time::Instant;
 use tracing::Instrument as _;
@@ -28,109 +29,11 @@ use crate::error::{AuthError, Chain, TokenError};
 use crate::policy::RefreshPolicy;
 use crate::source::{FetchedToken, TokenSource};
 use crate::stats::Counters;
-use crate::token::AccessToken;
 
-/// A cached token and the instants of its life.
-pub(crate) struct Cached {
-    token: AccessToken,
-    refresh_at: Instant,
-    usable_until: Instant,
-}
-
-/// Where a cached token stands at some instant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Freshness {
-    /// Served; nothing else to do.
-    Fresh,
-    /// Still served, and a background refresh is due.
-    RefreshDue,
-    /// Past its usable deadline: never handed out again.
-    Dead,
-}
-
-impl Cached {
-    /// The one decision both the fast and the slow path make.
-    pub(crate) fn freshness(&self, now: Instant) -> Freshness {
-        if now < self.refresh_at {
-            Freshness::Fresh
-        } else if now < self.usable_until {
-            Freshness::RefreshDue
-        } else {
-            Freshness::Dead
-        }
-    }
-}
-
-/// A failed fetch as its callers see it: the error, and when the next fetch may start.
-#[derive(Clone)]
-struct FetchFailure {
-    error: Arc<TokenError>,
-    retry_at: Option<Instant>,
-}
-
-impl FetchFailure {
-    fn unscheduled(error: TokenError) -> Self {
-        Self {
-            error: Arc::new(error),
-            retry_at: None,
-        }
-    }
-
-    fn to_auth_error(&self, now: Instant) -> AuthError {
-        AuthError::new(
-            Arc::clone(&self.error),
-            self.retry_at.map(|at| at.saturating_duration_since(now)),
-        )
-    }
-}
-
-type Outcome = Result<Arc<Cached>, FetchFailure>;
-type SharedFetch = Shared<BoxFuture<'static, Outcome>>;
-
-struct Inflight {
-    id: u64,
-    future: SharedFetch,
-}
-
-struct Failure {
-    error: Arc<TokenError>,
-    retry_at: Instant,
-    consecutive: u32,
-}
-
-#[derive(Default)]
-struct State {
-    current: Option<Arc<Cached>>,
-    inflight: Option<Inflight>,
-    failure: Option<Failure>,
-    last_rejection: Option<Instant>,
-    next_id: u64,
-}
-
-impl State {
-    fn failure_blocks(&self, now: Instant) -> bool {
-        self.failure.as_ref().is_some_and(|f| now < f.retry_at)
-    }
-
-    /// A fresh token, or one whose refresh is already under way or held back by a backoff.
-    fn servable_without_work(&self, now: Instant) -> Option<&Cached> {
-        let cached = self.current.as_deref()?;
-        match cached.freshness(now) {
-            Freshness::Fresh => Some(cached),
-            Freshness::RefreshDue if self.inflight.is_some() || self.failure_blocks(now) => {
-                Some(cached)
-            }
-            _ => None,
-        }
-    }
-}
-
-/// What a caller on the slow path does.
-enum Decision {
-    Serve(HeaderValue),
-    Fail(FetchFailure),
-    Wait(u64, SharedFetch),
-}
+pub(crate) use self::state::Cached;
+use self::state::{
+    Decision, Failure, FetchFailure, Freshness, Inflight, Outcome, SharedFetch, State,
+};
 
 pub(crate) struct Cache {
     state: RwLock<State>,
@@ -480,6 +383,7 @@ impl Drop for FinishGuard {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::token::AccessToken;
 
     fn cached(refresh_in: u64, usable_for: u64) -> (Cached, Instant) {
         let now = Instant::now();
