@@ -58,25 +58,15 @@ pub(crate) struct Counters {
 
 impl Default for Counters {
     fn default() -> Self {
-        let [
-            token_requests,
-            fetches,
-            fetch_failures,
-            cache_hits,
-            waits,
-            background_refreshes,
-            refresh_failures,
-            unauthorized_retries,
-        ] = METRIC_NAMES.map(Counter::named);
         Self {
-            token_requests,
-            fetches,
-            fetch_failures,
-            cache_hits,
-            waits,
-            background_refreshes,
-            refresh_failures,
-            unauthorized_retries,
+            token_requests: Counter::named(METRIC_NAMES[0]),
+            fetches: Counter::named(METRIC_NAMES[1]),
+            fetch_failures: Counter::named(METRIC_NAMES[2]),
+            cache_hits: Counter::named(METRIC_NAMES[3]),
+            waits: Counter::named(METRIC_NAMES[4]),
+            background_refreshes: Counter::named(METRIC_NAMES[5]),
+            refresh_failures: Counter::named(METRIC_NAMES[6]),
+            unauthorized_retries: Counter::named(METRIC_NAMES[7]),
             shared_store: crate::shared::SharedCounters::default(),
         }
     }

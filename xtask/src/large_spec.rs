@@ -4,6 +4,36 @@
 
 use std::fmt::Write as _;
 
+/// Where operation `i` goes: four operations per group, POST on `/groupN/items`, then GET, PUT
+/// and DELETE on `/groupN/items/{item_id}`.
+struct Slot {
+    group: usize,
+    method: &'static str,
+    suffix: &'static str,
+}
+
+impl Slot {
+    /// Writes the path line (for the first operation on each path) and the method line.
+    fn open(out: &mut String, i: usize) -> Slot {
+        let group = i / 4;
+        let (method, suffix) = match i % 4 {
+            0 => ("post", ""),
+            1 => ("get", "/{item_id}"),
+            2 => ("put", "/{item_id}"),
+            _ => ("delete", "/{item_id}"),
+        };
+        if i % 4 < 2 {
+            let _ = writeln!(out, "  /group{group}/items{suffix}:");
+        }
+        let _ = writeln!(out, "    {method}:");
+        Slot {
+            group,
+            method,
+            suffix,
+        }
+    }
+}
+
 /// YAML text of a valid OpenAPI 3.0.3 spec with `operations` operations.
 pub fn large_spec(operations: usize) -> String {
     let mut out = String::from(
@@ -11,17 +41,11 @@ pub fn large_spec(operations: usize) -> String {
          security:\n  - oauth: []\npaths:\n",
     );
     for i in 0..operations {
-        let group = i / 4;
-        let (method, suffix) = match i % 4 {
-            0 => ("post", String::new()),
-            1 => ("get", "/{item_id}".to_owned()),
-            2 => ("put", "/{item_id}".to_owned()),
-            _ => ("delete", "/{item_id}".to_owned()),
-        };
-        if i % 4 < 2 {
-            let _ = writeln!(out, "  /group{group}/items{suffix}:");
-        }
-        let _ = writeln!(out, "    {method}:");
+        let Slot {
+            group,
+            method,
+            suffix,
+        } = Slot::open(&mut out, i);
         let _ = writeln!(out, "      operationId: op_{i}_{method}_group{group}");
         let _ = writeln!(out, "      summary: Operation {i}.");
         let _ = writeln!(out, "      security:\n        - oauth: [scope/{group}]");
@@ -69,17 +93,11 @@ pub fn vendor_spec(operations: usize) -> String {
          webhooks:\n  changed:\n    post:\n      responses:\n        '200': {description: ok}\npaths:\n",
     );
     for i in 0..operations {
-        let group = i / 4;
-        let (method, suffix) = match i % 4 {
-            0 => ("post", String::new()),
-            1 => ("get", "/{item_id}".to_owned()),
-            2 => ("put", "/{item_id}".to_owned()),
-            _ => ("delete", "/{item_id}".to_owned()),
-        };
-        if i % 4 < 2 {
-            let _ = writeln!(out, "  /group{group}/items{suffix}:");
-        }
-        let _ = writeln!(out, "    {method}:");
+        let Slot {
+            group,
+            method,
+            suffix,
+        } = Slot::open(&mut out, i);
         // Every other GET has no operationId (derived from method and path).
         if !(method == "get" && group % 2 == 1) {
             let _ = writeln!(out, "      operationId: op_{i}_{method}_group{group}");

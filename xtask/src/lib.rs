@@ -18,6 +18,7 @@ pub mod header;
 #[doc(hidden)]
 pub mod large_spec;
 pub mod mock;
+pub mod naming;
 pub mod normalise;
 pub mod operations;
 pub mod output;

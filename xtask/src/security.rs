@@ -123,17 +123,7 @@ pub fn has_client_credentials(spec: &OpenAPI) -> bool {
 
 /// `transactions/mock` → `TransactionsMock`; a leading digit gets a `Scope` prefix.
 pub fn variant_name(scope: &str) -> String {
-    let mut name: String = scope
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|part| !part.is_empty())
-        .map(|part| {
-            let mut chars = part.chars();
-            chars
-                .next()
-                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
-                .unwrap_or_default()
-        })
-        .collect();
+    let mut name = crate::naming::pascal_case(scope);
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert_str(0, "Scope");
     }

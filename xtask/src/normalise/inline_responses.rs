@@ -59,7 +59,8 @@ pub fn run(spec: &mut OpenAPI, recorder: &mut Recorder<'_>) -> Result<(), Genera
         if inline.len() < 2 {
             return;
         }
-        let base = pascal(operation.operation_id.as_deref().unwrap_or("Operation"));
+        let base =
+            crate::naming::pascal_case(operation.operation_id.as_deref().unwrap_or("Operation"));
         let mut names: HashMap<String, String> = HashMap::new();
         for (key, label) in &inline {
             let wanted = format!("{base}Response{label}");
@@ -106,18 +107,4 @@ fn status_label(status: &StatusCode) -> String {
         StatusCode::Code(code) => code.to_string(),
         StatusCode::Range(range) => format!("{range}XX"),
     }
-}
-
-/// `get_thing` → `GetThing`.
-fn pascal(id: &str) -> String {
-    id.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|part| !part.is_empty())
-        .map(|part| {
-            let mut chars = part.chars();
-            chars
-                .next()
-                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
-                .unwrap_or_default()
-        })
-        .collect()
 }
