@@ -290,3 +290,5 @@ impl fmt::Display for InvalidResponse {
         f.write_str(self.reason)
     }
 }
+
+impl std::error::Error for InvalidResponse {}
