@@ -201,16 +201,18 @@ async fn real(scenario: Scenario, server: &FixedServer) -> Result<Figures, Bench
 }
 
 /// A scenario on Tokio's paused clock: a current-thread runtime of its own (on a blocking
-/// thread, as a runtime cannot be entered from inside another), `tokio::time::pause()`, and an
-/// in-process token source that takes `latency` to answer.
+/// thread, as a runtime cannot be entered from inside another), and an in-process token source
+/// that takes `latency` to answer. The runtime starts paused (`tokio::time::pause()` from its
+/// first instant): pausing it later leaves the clock off the timer's millisecond grid, and
+/// every sleep then lasts a millisecond longer.
 async fn paused(scenario: Scenario, latency: Duration) -> Result<Figures, BenchError> {
     tokio::task::spawn_blocking(move || {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_time()
+            .start_paused(true)
             .build()
             .map_err(BenchError::Runtime)?;
         runtime.block_on(async {
-            tokio::time::pause();
             let endpoint = InProcess::new(scenario.lifetime, latency);
             let authenticator = endpoint.authenticator();
             run(scenario, &*endpoint, &authenticator).await
@@ -363,6 +365,36 @@ mod tests {
         assert_eq!(long.clock, Clock::Paused);
         assert_eq!(long.run, Duration::from_secs(63));
         assert_eq!(default_margin(long.lifetime), Duration::from_secs(5));
+    }
+
+    /// A paused scenario runs on its own runtime, in virtual time: the first error comes
+    /// exactly one token-endpoint latency in, a token within a second of the outage's end.
+    #[tokio::test]
+    async fn a_paused_scenario_runs_in_virtual_time() {
+        let scenario = Scenario {
+            key: "short",
+            title: "2 s outage, no token",
+            lifetime: Duration::from_secs(3600),
+            run: Duration::from_secs(4),
+            workers: 2,
+            outage: Some(Outage {
+                after: Duration::ZERO,
+                lasts: Duration::from_secs(2),
+            }),
+            clock: Clock::Paused,
+        };
+        let figures = paused(scenario, Duration::from_millis(20)).await.unwrap();
+        assert_eq!(figures.first_fail_ms, Some(20.0), "{figures:?}");
+        // The histogram keeps 3 significant digits.
+        assert!(
+            (20_000.0..20_030.0).contains(&figures.max_us),
+            "{figures:?}"
+        );
+        assert!(
+            figures.recovery_ms.is_some_and(|ms| ms < 1000.0),
+            "{figures:?}"
+        );
+        assert_eq!(figures.expired, 0);
     }
 
     #[test]
