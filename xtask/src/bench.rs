@@ -569,7 +569,7 @@ fn policy_section(runtime: &Value) -> String {
     let policy = runtime.pointer("/policy").cloned().unwrap_or(Value::Null);
     let _ = writeln!(
         out,
-        "## 3. Token policy\n\n`nxtsoft_auth` with its default `RefreshPolicy`, untuned ({}), against a token endpoint that answers after {} ms \
+        "## 3. Token policy\n\n`nxtsoft_auth` with its `RefreshPolicy` untuned, i.e. its {}, against a token endpoint that answers after {} ms \
          and answers `503` during an outage. {} workers each get a token (`Authenticator::header_value`, the call that yields a request's \
          `Authorization` header), pause 1 ms, and again. *real*: the loopback server over HTTP, through the client-credentials source with \
          its default retry policy (a first failing fetch makes up to 3 attempts). *paused*: Tokio's paused clock and an in-process token \
