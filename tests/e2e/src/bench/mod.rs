@@ -14,6 +14,9 @@
 //! 2. **Token economy**: a cold burst of concurrent calls on a new client (token requests, target
 //!    exactly 1), and a paced run with short-lived tokens (token requests vs expiry windows;
 //!    p99 of calls that overlapped a refresh vs all calls).
+//! 3. **Token policy**: the default refresh policy through rotation and token endpoint outages
+//!    (see [`policy`](self::policy)): token requests, time to get a token, errors, expired
+//!    tokens, and how soon callers get a token after an outage.
 //!
 //! The client runs on a single-threaded Tokio runtime on the main thread, the server on its own
 //! thread and runtime: on a 2-core machine each gets one core, and the client's CPU cost shows
@@ -23,9 +26,13 @@
 //! - `targets`: the two clients under test and the call each makes.
 //! - `measure`: one timed run of one variant, and its figures.
 //! - `phases`: the overhead comparison, the cold burst, the token rotation, and profiling.
+//! - `policy`: the token-policy scenarios.
+//!
+//! `--phases` runs some of the phases only (`cargo xtask bench` runs them all).
 
 mod measure;
 mod phases;
+mod policy;
 pub mod server;
 mod targets;
 
@@ -37,6 +44,7 @@ use clap::Parser;
 use serde_json::json;
 
 use self::phases::{burst, overhead, profile, rotation};
+use self::policy::policy;
 use self::server::{FixedServer, FixedServerError};
 use self::targets::{Variant, message};
 
@@ -76,6 +84,51 @@ pub(crate) struct Args {
     /// Calls of the profiling mode.
     #[arg(long, default_value_t = 1000)]
     pub(crate) calls: u64,
+    /// Seconds of the token-policy rotation scenario (2 s tokens, 8 workers).
+    #[arg(long, value_name = "SECS", default_value_t = 20)]
+    pub(crate) policy_rotation_secs: u64,
+    /// The phases to run, in their usual order whatever the order given here.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        value_name = "PHASE,...",
+        default_values_t = Phase::ALL
+    )]
+    pub(crate) phases: Vec<Phase>,
+}
+
+/// A phase of the benchmark, for `--phases`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Phase {
+    /// Overhead vs the limit (raw reqwest vs the full stack).
+    Overhead,
+    /// The cold burst.
+    Burst,
+    /// The paced token-rotation run.
+    Rotation,
+    /// The token-policy scenarios.
+    Policy,
+}
+
+impl Phase {
+    /// Every phase, in the order they run.
+    const ALL: [Phase; 4] = [
+        Phase::Overhead,
+        Phase::Burst,
+        Phase::Rotation,
+        Phase::Policy,
+    ];
+}
+
+impl std::fmt::Display for Phase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use clap::ValueEnum as _;
+        match self.to_possible_value() {
+            Some(value) => f.write_str(value.get_name()),
+            None => Ok(()),
+        }
+    }
 }
 
 /// Why the benchmark could not run.
@@ -146,11 +199,8 @@ async fn run(args: &Args) -> Result<(), BenchError> {
         args.token_delay_ms
     );
 
-    let overhead = overhead(args, &server, &message).await?;
-    let burst = burst(args, &server, &message).await?;
-    let rotation = rotation(args, &server, &message).await?;
-
-    let figures = json!({
+    let wanted = |phase: Phase| args.phases.contains(&phase);
+    let mut figures = json!({
         "settings": {
             "rounds": args.rounds,
             "round_ms": args.round_ms,
@@ -159,14 +209,25 @@ async fn run(args: &Args) -> Result<(), BenchError> {
             "token_lifetime_secs": args.token_lifetime_secs,
             "token_delay_ms": args.token_delay_ms,
             "rotation_rate": args.rotation_rate,
+            "policy_rotation_secs": args.policy_rotation_secs,
+            "phases": args.phases.iter().map(Phase::to_string).collect::<Vec<_>>(),
             "client_runtime": "tokio current_thread (main thread)",
             "server_runtime": "tokio current_thread (own thread)",
             "http": "HTTP/1.1, reqwest pool_max_idle_per_host 64, TCP_NODELAY",
         },
-        "overhead": overhead,
-        "burst": burst,
-        "rotation": rotation,
     });
+    if wanted(Phase::Overhead) {
+        figures["overhead"] = overhead(args, &server, &message).await?;
+    }
+    if wanted(Phase::Burst) {
+        figures["burst"] = burst(args, &server, &message).await?;
+    }
+    if wanted(Phase::Rotation) {
+        figures["rotation"] = rotation(args, &server, &message).await?;
+    }
+    if wanted(Phase::Policy) {
+        figures["policy"] = policy(args, &server).await?;
+    }
     if let Some(path) = &args.json {
         let text = serde_json::to_string_pretty(&figures).map_err(BenchError::Message)?;
         std::fs::write(path, text).map_err(|source| BenchError::Write {

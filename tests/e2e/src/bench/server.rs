@@ -6,7 +6,10 @@
 //! - `POST /oauth2/token` answers a Bearer token with a configurable `expires_in`, after a
 //!   configurable delay (a real token endpoint is not instant). Each token is distinct, and each
 //!   token request is counted and its time window recorded, so a benchmark can tell which API
-//!   calls ran while a refresh was in flight.
+//!   calls ran while a refresh was in flight. The server remembers when each token was
+//!   requested and for how long it was issued, so a benchmark can tell whether a token was
+//!   handed out after it expired ([`FixedServer::token_expiry`]). During a switchable outage
+//!   ([`FixedServer::set_token_outage`]) token requests are answered `503`, after the same delay.
 //! - Anything else: `404`.
 //!
 //! The server runs on its own OS thread with a single-threaded Tokio runtime, listens on
@@ -14,6 +17,7 @@
 
 use std::convert::Infallible;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
@@ -36,6 +40,8 @@ pub const VALIDATION_BODY: &str =
 /// Length of every token the server issues (`bench-token-` and 12 digits), so a benchmark can
 /// send a static token of the same size.
 pub const TOKEN_LEN: usize = 24;
+/// What every issued token starts with; the rest is its number, from 1, in issuing order.
+const TOKEN_PREFIX: &str = "bench-token-";
 
 /// Why the fixed server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -57,13 +63,25 @@ pub struct TokenWindow {
     pub end: Instant,
 }
 
+/// A token the server issued: the window of its request, and the lifetime it was given.
+#[derive(Debug, Clone, Copy)]
+struct Issued {
+    window: TokenWindow,
+    lifetime: Duration,
+}
+
 #[derive(Debug)]
 struct Shared {
     token_requests: AtomicU64,
+    refused_token_requests: AtomicU64,
     api_requests: AtomicU64,
     lifetime_secs: AtomicU64,
     token_delay: Duration,
     windows: Mutex<Vec<TokenWindow>>,
+    /// Every token issued, by number (token `n` at index `n - 1`).
+    issued: Mutex<Vec<Issued>>,
+    /// Token requests arriving in this range are answered `503`.
+    outage: Mutex<Option<Range<Instant>>>,
     /// `/proc/<pid>/task/<tid>/stat` of the server thread, once it runs (Linux only).
     stat_path: Mutex<Option<std::path::PathBuf>>,
 }
@@ -96,10 +114,13 @@ impl FixedServer {
             .map_err(FixedServerError::Runtime)?;
         let shared = Arc::new(Shared {
             token_requests: AtomicU64::new(0),
+            refused_token_requests: AtomicU64::new(0),
             api_requests: AtomicU64::new(0),
             lifetime_secs: AtomicU64::new(token_lifetime.as_secs().max(1)),
             token_delay,
             windows: Mutex::new(Vec::new()),
+            issued: Mutex::new(Vec::new()),
+            outage: Mutex::new(None),
             stat_path: Mutex::new(None),
         });
         let (stop, stopped) = watch::channel(false);
@@ -140,9 +161,31 @@ impl FixedServer {
         format!("http://{}{API_PATH}", self.addr)
     }
 
-    /// Token requests answered so far.
+    /// Token requests received so far (refused ones included: each is billed).
     pub fn token_requests(&self) -> u64 {
         self.shared.token_requests.load(Ordering::Relaxed)
+    }
+
+    /// Token requests answered `503` so far (they arrived during an outage).
+    pub fn refused_token_requests(&self) -> u64 {
+        self.shared.refused_token_requests.load(Ordering::Relaxed)
+    }
+
+    /// Answers `503` to every token request that arrives in `outage` (after the usual delay),
+    /// or to none with `None`. Replaces the previous outage.
+    pub fn set_token_outage(&self, outage: Option<Range<Instant>>) {
+        *lock(&self.shared.outage) = outage;
+    }
+
+    /// When the token `token` (the token itself, or its `Bearer …` header value) expires, as
+    /// the server counts it: its lifetime from the arrival of the request that obtained it (the
+    /// client counts from when it sent that request, a little earlier). `None` for a token
+    /// this server did not issue.
+    pub fn token_expiry(&self, token: &str) -> Option<Instant> {
+        let number = token.strip_prefix("Bearer ").unwrap_or(token);
+        let index: usize = number.strip_prefix(TOKEN_PREFIX)?.parse().ok()?;
+        let issued = *lock(&self.shared.issued).get(index.checked_sub(1)?)?;
+        issued.window.start.checked_add(issued.lifetime)
     }
 
     /// API requests answered so far.
@@ -169,14 +212,16 @@ impl FixedServer {
         thread_cpu_time(&path)
     }
 
-    /// The windows of every token request answered so far, in order.
+    /// The windows of every token request answered so far (refused ones included), in order.
     pub fn token_windows(&self) -> Vec<TokenWindow> {
-        self.shared
-            .windows
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        lock(&self.shared.windows).clone()
     }
+}
+
+/// Locks `mutex`, whether or not a holder panicked (the data stays consistent: every holder
+/// of the server's and the benchmark's locks only reads, pushes or replaces a value).
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl Drop for FixedServer {
@@ -250,28 +295,45 @@ async fn answer(
                 Bytes::from_static(VALIDATION_BODY.as_bytes()),
             )
         }
-        (true, TOKEN_PATH) => {
-            let n = shared.token_requests.fetch_add(1, Ordering::Relaxed) + 1;
-            if !shared.token_delay.is_zero() {
-                tokio::time::sleep(shared.token_delay).await;
-            }
-            let lifetime = shared.lifetime_secs.load(Ordering::Relaxed);
-            let body = format!(
-                r#"{{"access_token":"bench-token-{n:012}","token_type":"Bearer","expires_in":{lifetime}}}"#
-            );
-            shared
-                .windows
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .push(TokenWindow {
-                    start,
-                    end: Instant::now(),
-                });
-            json(StatusCode::OK, Bytes::from(body))
-        }
+        (true, TOKEN_PATH) => token(&shared, start).await,
         _ => json(StatusCode::NOT_FOUND, Bytes::from_static(b"{}")),
     };
     Ok(response)
+}
+
+/// The token endpoint: after the delay, a new token, or `503` during an outage.
+async fn token(shared: &Shared, arrived: Instant) -> Response<Full<Bytes>> {
+    shared.token_requests.fetch_add(1, Ordering::Relaxed);
+    if !shared.token_delay.is_zero() {
+        tokio::time::sleep(shared.token_delay).await;
+    }
+    let refused = lock(&shared.outage)
+        .as_ref()
+        .is_some_and(|outage| outage.contains(&arrived));
+    let window = TokenWindow {
+        start: arrived,
+        end: Instant::now(),
+    };
+    lock(&shared.windows).push(window);
+    if refused {
+        shared
+            .refused_token_requests
+            .fetch_add(1, Ordering::Relaxed);
+        return json(StatusCode::SERVICE_UNAVAILABLE, Bytes::from_static(b"{}"));
+    }
+    let lifetime = shared.lifetime_secs.load(Ordering::Relaxed);
+    let number = {
+        let mut issued = lock(&shared.issued);
+        issued.push(Issued {
+            window,
+            lifetime: Duration::from_secs(lifetime),
+        });
+        issued.len()
+    };
+    let body = format!(
+        r#"{{"access_token":"{TOKEN_PREFIX}{number:012}","token_type":"Bearer","expires_in":{lifetime}}}"#
+    );
+    json(StatusCode::OK, Bytes::from(body))
 }
 
 fn json(status: StatusCode, body: Bytes) -> Response<Full<Bytes>> {
@@ -322,5 +384,37 @@ mod tests {
         assert_eq!(server.token_windows().len(), 1);
         server.set_token_lifetime(Duration::from_secs(3600));
         drop(server); // stops and joins
+    }
+
+    /// During an outage token requests are answered 503 and counted as refused; each issued
+    /// token's expiry runs from the arrival of its request.
+    #[tokio::test]
+    async fn refuses_tokens_during_an_outage_and_knows_their_expiry() {
+        let server = FixedServer::start(Duration::from_secs(4), Duration::ZERO).unwrap();
+        let http = reqwest::Client::new();
+        let ask = || http.post(server.token_url()).body("").send();
+
+        let now = Instant::now();
+        server.set_token_outage(Some(now..now + Duration::from_secs(3600)));
+        assert_eq!(ask().await.unwrap().status(), 503);
+        server.set_token_outage(None);
+        let token: serde_json::Value = ask().await.unwrap().json().await.unwrap();
+        let token = token["access_token"].as_str().unwrap();
+        assert_eq!(token, "bench-token-000000000001", "refusals take no number");
+        assert_eq!(
+            (server.token_requests(), server.refused_token_requests()),
+            (2, 1)
+        );
+
+        let windows = server.token_windows();
+        let expiry = windows[1].start + Duration::from_secs(4);
+        assert_eq!(server.token_expiry(token), Some(expiry));
+        assert_eq!(
+            server.token_expiry(&format!("Bearer {token}")),
+            Some(expiry)
+        );
+        assert_eq!(server.token_expiry("bench-token-000000000002"), None);
+        assert_eq!(server.token_expiry("bench-token-000000000000"), None);
+        assert_eq!(server.token_expiry("other"), None);
     }
 }
