@@ -118,9 +118,20 @@ async fn run() -> Result<serde_json::Value, String> {
     }))
 }
 
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> ExitCode {
-    match run().await {
+fn main() -> ExitCode {
+    // A runtime built by hand: the library's tokio features ("rt", "time", "sync", and "net"
+    // with `redis`) are all this needs, without the macros.
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("fleet worker: could not start a Tokio runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run()) {
         Ok(report) => {
             println!("{report}");
             ExitCode::SUCCESS
