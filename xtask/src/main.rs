@@ -2,7 +2,6 @@
 #![forbid(unsafe_code)]
 
 mod bench;
-mod bench_fleet;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 
 /// Runs the fleet benchmark; `quick` shortens it and leaves BENCHMARKS.md alone.
-pub fn run(root: &Path, quick: bool) -> Result<(), String> {
+pub(super) fn run(root: &Path, quick: bool) -> Result<(), String> {
     println!("\n== Fleet token economy (auth/examples/fleet_bench.rs, release) ==");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let build = Command::new(&cargo)
