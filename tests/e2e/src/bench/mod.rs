@@ -15,7 +15,7 @@
 //!    exactly 1), and a paced run with short-lived tokens (token requests vs expiry windows;
 //!    p99 of calls that overlapped a refresh vs all calls).
 //! 3. **Token policy**: the default refresh policy through rotation and token endpoint outages
-//!    (see [`policy`](self::policy)): token requests, time to get a token, errors, expired
+//!    (see the `policy` module): token requests, time to get a token, errors, expired
 //!    tokens, and how soon callers get a token after an outage.
 //!
 //! The client runs on a single-threaded Tokio runtime on the main thread, the server on its own
