@@ -175,29 +175,27 @@ pub(super) fn report(
          xtask built in {}.\n\n| Spec | Median | Runs |\n|---|---|---|",
         codegen.profile
     );
-    let runs = |times: &[Duration]| times.iter().map(|t| ms(*t)).collect::<Vec<_>>().join(", ");
-    let _ = writeln!(
-        out,
-        "| openapi/nxtsoft.yaml | {} | {} |",
-        ms(median(&codegen.ours_runs)),
-        runs(&codegen.ours_runs)
-    );
-    let _ = writeln!(
-        out,
-        "| `xtask::large_spec::large_spec({})` ({} operations) | {} | {} |",
-        codegen.large_operations,
-        codegen.large_operations,
-        ms(median(&codegen.large_runs)),
-        runs(&codegen.large_runs)
-    );
-    let _ = writeln!(
-        out,
-        "| `xtask::large_spec::vendor_spec({})` ({} operations, OpenAPI 3.1, every normalisation; target < 3 s) | {} | {} |",
-        codegen.vendor_operations,
-        codegen.vendor_operations,
-        ms(median(&codegen.vendor_runs)),
-        runs(&codegen.vendor_runs)
-    );
+    let rows = [
+        ("openapi/nxtsoft.yaml".to_owned(), &codegen.ours_runs),
+        (
+            format!(
+                "`xtask::large_spec::large_spec({0})` ({0} operations)",
+                codegen.large_operations
+            ),
+            &codegen.large_runs,
+        ),
+        (
+            format!(
+                "`xtask::large_spec::vendor_spec({0})` ({0} operations, OpenAPI 3.1, every normalisation; target < 3 s)",
+                codegen.vendor_operations
+            ),
+            &codegen.vendor_runs,
+        ),
+    ];
+    for (spec, times) in rows {
+        let runs = times.iter().map(|t| ms(*t)).collect::<Vec<_>>().join(", ");
+        let _ = writeln!(out, "| {spec} | {} | {runs} |", ms(median(times)));
+    }
     let _ = writeln!(
         out,
         "\nGenerated crate build: `cargo build --release -p nxtsoft-client` after its dependencies are built \
