@@ -158,7 +158,9 @@ impl Authenticator {
         request: reqwest::Request,
         call: ApiCall<'_>,
     ) -> reqwest::Result<reqwest::Response> {
-        let telemetry = CallSpan::open(call);
+        let Some(telemetry) = CallSpan::open(call) else {
+            return self.send_with_resend(client, request).await.0;
+        };
         let (result, resent) = self
             .send_with_resend(client, request)
             .instrument(telemetry.span().clone())

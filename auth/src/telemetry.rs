@@ -27,7 +27,9 @@ pub(crate) struct CallSpan {
 impl CallSpan {
     /// Opens the `nxtsoft.api_call` span (level INFO) with the operation's fields; status,
     /// duration and whether the request was re-sent are recorded by [`finish`](Self::finish).
-    pub(crate) fn open(call: ApiCall<'_>) -> Self {
+    /// `None` when no subscriber wants the span: then the call is neither timed nor recorded
+    /// (the hot path pays one interest check, not a span's worth of work).
+    pub(crate) fn open(call: ApiCall<'_>) -> Option<Self> {
         let span = tracing::info_span!(
             "nxtsoft.api_call",
             operation_id = call.operation_id,
@@ -38,10 +40,13 @@ impl CallSpan {
             resent_after_401 = Empty,
             failed = Empty,
         );
-        Self {
+        if span.is_disabled() {
+            return None;
+        }
+        Some(Self {
             span,
             started: Instant::now(),
-        }
+        })
     }
 
     pub(crate) fn span(&self) -> &Span {
