@@ -32,6 +32,20 @@ impl Slot {
             suffix,
         }
     }
+
+    /// Writes the `item_id` path parameter of the operations on `/groupN/items/{item_id}`.
+    fn path_parameter(&self, out: &mut String) {
+        if !self.suffix.is_empty() {
+            out.push_str(
+                "      parameters:\n        - name: item_id\n          in: path\n          required: true\n          schema: {type: string}\n",
+            );
+        }
+    }
+
+    /// Whether the operation takes a request body (POST and PUT).
+    fn has_body(&self) -> bool {
+        matches!(self.method, "post" | "put")
+    }
 }
 
 /// YAML text of a valid OpenAPI 3.0.3 spec with `operations` operations.
@@ -41,20 +55,13 @@ pub fn large_spec(operations: usize) -> String {
          security:\n  - oauth: []\npaths:\n",
     );
     for i in 0..operations {
-        let Slot {
-            group,
-            method,
-            suffix,
-        } = Slot::open(&mut out, i);
+        let slot = Slot::open(&mut out, i);
+        let (group, method) = (slot.group, slot.method);
         let _ = writeln!(out, "      operationId: op_{i}_{method}_group{group}");
         let _ = writeln!(out, "      summary: Operation {i}.");
         let _ = writeln!(out, "      security:\n        - oauth: [scope/{group}]");
-        if !suffix.is_empty() {
-            out.push_str(
-                "      parameters:\n        - name: item_id\n          in: path\n          required: true\n          schema:\n            type: string\n",
-            );
-        }
-        if method == "post" || method == "put" {
+        slot.path_parameter(&mut out);
+        if slot.has_body() {
             let _ = writeln!(
                 out,
                 "      requestBody:\n        required: true\n        content:\n          application/json:\n            schema:\n              $ref: '#/components/schemas/Item{group}'"
@@ -93,21 +100,14 @@ pub fn vendor_spec(operations: usize) -> String {
          webhooks:\n  changed:\n    post:\n      responses:\n        '200': {description: ok}\npaths:\n",
     );
     for i in 0..operations {
-        let Slot {
-            group,
-            method,
-            suffix,
-        } = Slot::open(&mut out, i);
+        let slot = Slot::open(&mut out, i);
+        let (group, method) = (slot.group, slot.method);
         // Every other GET has no operationId (derived from method and path).
         if !(method == "get" && group % 2 == 1) {
             let _ = writeln!(out, "      operationId: op_{i}_{method}_group{group}");
         }
-        if !suffix.is_empty() {
-            out.push_str(
-                "      parameters:\n        - name: item_id\n          in: path\n          required: true\n          schema: {type: string}\n",
-            );
-        }
-        if method == "post" || method == "put" {
+        slot.path_parameter(&mut out);
+        if slot.has_body() {
             let _ = writeln!(
                 out,
                 "      requestBody:\n        required: true\n        content:\n          application/xml:\n            schema: {{$ref: '#/components/schemas/Item{group}'}}\n          application/json:\n            schema: {{$ref: '#/components/schemas/Item{group}'}}\n          application/x-www-form-urlencoded:\n            schema: {{$ref: '#/components/schemas/Item{group}'}}"
