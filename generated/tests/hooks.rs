@@ -3,6 +3,8 @@
 //! typed token errors through `Error::Custom`, and the constructors' checks. Every server is a
 //! wiremock on 127.0.0.1.
 
+mod common;
+
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -85,15 +87,7 @@ fn client(server: &MockServer, authenticator: Authenticator) -> Client {
 }
 
 fn message() -> types::TransactionMessage {
-    serde_json::from_value(json!({
-        "client_reference_id": "hooks-1",
-        "account": { "account_id": "1000001", "account_type": "deposit" },
-        "amount": "12.34",
-        "direction": "debit",
-        "transaction_code": "WDL",
-        "effective_date": "2026-11-30",
-    }))
-    .unwrap()
+    common::message("hooks-1")
 }
 
 fn validation_result() -> ResponseTemplate {

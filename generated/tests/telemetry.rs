@@ -2,6 +2,8 @@
 //! `nxtsoft.api_call` span with the operation id, method, path template, status, duration and
 //! whether it was re-sent after a 401, and never a header value or a body.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
@@ -68,15 +70,7 @@ impl<S: tracing::Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Capture {
 }
 
 fn message() -> types::TransactionMessage {
-    serde_json::from_value(json!({
-        "client_reference_id": "tele-1",
-        "account": { "account_id": "1000001", "account_type": "deposit" },
-        "amount": "12.34",
-        "direction": "debit",
-        "transaction_code": "WDL",
-        "effective_date": "2026-11-30",
-    }))
-    .unwrap()
+    common::message("tele-1")
 }
 
 #[tokio::test]
